@@ -1,0 +1,1 @@
+"""Alembic migrations of the findings store (run through ``reports.migrate``)."""

@@ -1,0 +1,5 @@
+import sys
+
+from tamsoat.cli import main
+
+sys.exit(main())

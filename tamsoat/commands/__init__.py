@@ -1,0 +1,1 @@
+"""The subcommands of the ``tamsoat`` console script, one module each."""
