@@ -1,6 +1,6 @@
 """Developer tool: write the next migration by comparing the models with the head schema.
 
-    python -m reports.new_migration "add a column"
+python -m reports.new_migration "add a column"
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ def main(message: str) -> None:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), "head")
         with engine.begin() as conn:
-            command.revision(alembic_config(conn), message=message, autogenerate=True,
-                             rev_id=next_id)
+            command.revision(
+                alembic_config(conn), message=message, autogenerate=True, rev_id=next_id
+            )
 
 
 if __name__ == "__main__":

@@ -94,14 +94,11 @@ class Store:
         """
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         stmt = insert(model).values(**values)
-        table = stmt.table
         set_ = {name: stmt.excluded[name] for name in update}
         if not set_:  # ON CONFLICT DO UPDATE needs one assignment to return the id
             set_ = {keys[0]: stmt.excluded[keys[0]]}
-        stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=set_).returning(
-            table.c.id
-        )
-        return int(session.execute(stmt).scalar_one())
+        upsert = stmt.on_conflict_do_update(index_elements=list(keys), set_=set_)
+        return int(session.execute(upsert.returning(stmt.table.c.id)).scalar_one())
 
     def start_crawl(self, spider: str, seeds: list[str], job_dir: str | None = None) -> int:
         with self.session() as s:
@@ -235,7 +232,7 @@ class Store:
 
     def findings(self, flt: FindingFilter | None = None) -> list[Finding]:
         flt = flt or FindingFilter()
-        stmt: Select[tuple[Finding]] = select(Finding).order_by(Finding.id)
+        stmt: Select[Finding] = select(Finding).order_by(Finding.id)
         if flt.decision:
             stmt = stmt.where(Finding.decision == flt.decision)
         if flt.platform:

@@ -48,12 +48,30 @@ class CrawlConfig:
 
 
 @dataclass(frozen=True)
+class ReportConfig:
+    """Notice packages: who sends them, the deadline, and the texts a letter cites."""
+
+    sender_organisation: str = "Trung tâm Ứng cứu khẩn cấp không gian mạng Việt Nam (VNCERT/CC)"
+    sender_department: str = ""
+    sender_email: str = ""
+    sender_phone: str = ""
+    sender_address: str = ""
+    sender_url: str = ""
+    signatory_role: str = "Chuyên viên phân tích"  # a role, never a person's name
+    deadline_hours: int = 24  # Decree 147/2024/NĐ-CP
+    recheck_interval_hours: int = 12
+    legal_basis_file: str = ""  # empty: the texts shipped in reports/notice/legal_basis.toml
+    platforms_file: str = ""  # empty: platforms.toml in the workspace, when it exists
+
+
+@dataclass(frozen=True)
 class Config:
     home: Path
     store: StoreConfig = field(default_factory=StoreConfig)
     redis: RedisConfig = field(default_factory=RedisConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
 
     @property
     def config_file(self) -> Path:
@@ -88,6 +106,7 @@ SECTIONS: dict[str, type] = {
     "redis": RedisConfig,
     "review": ReviewConfig,
     "crawl": CrawlConfig,
+    "report": ReportConfig,
 }
 
 
@@ -106,7 +125,9 @@ def load(
     env = dict(os.environ if environ is None else environ)
     home_path = resolve_home(home, env)
     file_values = read_file(home_path / CONFIG_FILE)
-    sections = {name: _section(name, cls, file_values.get(name, {})) for name, cls in SECTIONS.items()}
+    sections = {
+        name: _section(name, cls, file_values.get(name, {})) for name, cls in SECTIONS.items()
+    }
 
     db_url = db or env.get("TAMSOAT_DB")
     if db_url:
@@ -121,7 +142,7 @@ def read_file(path: Path) -> dict[str, Any]:
     """Parse tamsoat.toml; a missing file is an empty one."""
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return {}
     except OSError as exc:
         raise ConfigError(f"Cannot read {path}: {exc.strerror}.") from None
@@ -135,8 +156,7 @@ def read_file(path: Path) -> dict[str, Any]:
     unknown = sorted(set(data) - set(SECTIONS))
     if unknown:
         raise ConfigError(
-            f"{path}: unknown section [{unknown[0]}]; known sections: "
-            f"{', '.join(SECTIONS)}."
+            f"{path}: unknown section [{unknown[0]}]; known sections: {', '.join(SECTIONS)}."
         )
     return data
 
@@ -153,15 +173,12 @@ def _section(name: str, cls: type, values: Any) -> Any:
                 f"known: {', '.join(sorted(known))}."
             )
         expected = hints[key]
-        ok = isinstance(value, expected) and not (
-            expected is not bool and isinstance(value, bool)
-        )
+        ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             ok = True
         if not ok:
             raise ConfigError(
-                f"{CONFIG_FILE}: [{name}] {key} must be a {expected.__name__}, "
-                f"not {value!r}."
+                f"{CONFIG_FILE}: [{name}] {key} must be a {expected.__name__}, not {value!r}."
             )
     return cls(**values)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
 
 from reports.store import Store
 from tamsoat.config import Config, load
@@ -65,7 +66,9 @@ def setup_logging(config: Config) -> None:
     if config.logs_dir.is_dir():
         try:
             handler = logging.handlers.RotatingFileHandler(
-                config.logs_dir / "tamsoat.log", maxBytes=10 * 1024 * 1024, backupCount=5,
+                config.logs_dir / "tamsoat.log",
+                maxBytes=10 * 1024 * 1024,
+                backupCount=5,
                 encoding="utf-8",
             )
         except OSError:
@@ -80,6 +83,11 @@ def _verbose() -> bool:
     ctx = click.get_current_context(silent=True)
     root = ctx.find_root() if ctx else None
     return bool(root and root.params.get("verbose"))
+
+
+def console() -> Console:
+    """A rich console for tables: the terminal's width, or wide when piped to a file."""
+    return Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
 
 
 def echo_json(obj: Any) -> None:

@@ -33,7 +33,9 @@ def init_workspace(config: Config) -> InitResult:
             config.config_file.write_text(default_file_text(), encoding="utf-8")
         private_key, public_key = ensure_keypair(config.keys_dir)
     except PermissionError as exc:
-        raise ConfigError(f"Cannot write the workspace {config.home}: permission denied ({exc.filename}).") from None
+        raise ConfigError(
+            f"Cannot write the workspace {config.home}: permission denied ({exc.filename})."
+        ) from None
     except OSError as exc:
         raise ConfigError(f"Cannot create the workspace {config.home}: {exc.strerror}.") from None
     Store.open(config.db_url).close()

@@ -126,13 +126,21 @@ def run_cli(home: Path) -> object:
     """Run the installed ``tamsoat`` console script in a subprocess, as a user would."""
     exe = Path(sys.executable).with_name("tamsoat")
 
-    def run(*args: str, env: dict[str, str] | None = None, input: str | None = None,
-            timeout: float = 120) -> Run:
+    def run(
+        *args: str,
+        env: dict[str, str] | None = None,
+        input: str | None = None,
+        timeout: float = 120,
+    ) -> Run:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("TAMSOAT_")}
         full_env["TAMSOAT_HOME"] = str(home)
         full_env.update(env or {})
         proc = subprocess.run(
-            [str(exe), *args], capture_output=True, text=True, env=full_env, input=input,
+            [str(exe), *args],
+            capture_output=True,
+            text=True,
+            env=full_env,
+            input=input,
             timeout=timeout,
         )
         return Run(proc.returncode, proc.stdout, proc.stderr)

@@ -6,14 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from classifier.taxonomy import LABEL_IDS
 from reports.models import DECISIONS, FINDING_KINDS, FINDING_STATUSES, Finding
 from reports.records import FindingFilter
 from tamsoat.config import Config
-from tamsoat.face import echo_json, open_store, with_config
+from tamsoat.face import console, echo_json, open_store, with_config
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
@@ -64,8 +63,13 @@ def findings(
 ) -> None:
     """List findings, oldest first."""
     flt = FindingFilter(
-        label=label, decision=decision, status=status, kind=kind, platform=platform,
-        since=since, limit=limit,
+        label=label,
+        decision=decision,
+        status=status,
+        kind=kind,
+        platform=platform,
+        since=since,
+        limit=limit,
     )
     with open_store(config) as store:
         rows = store.findings(flt)
@@ -81,8 +85,14 @@ def findings(
         table.add_column(column, overflow="fold")
     for f in rows:
         table.add_row(
-            str(f.id), f.kind, ", ".join(f.labels), f.decision, f.method, f.platform,
-            f.status, f.url,
+            str(f.id),
+            f.kind,
+            ", ".join(f.labels),
+            f.decision,
+            f.method,
+            f.platform,
+            f.status,
+            f.url,
         )
-    Console(soft_wrap=False).print(table)
+    console().print(table)
     click.echo(f"{len(rows)} finding(s).", err=True)
