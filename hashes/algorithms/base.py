@@ -1,0 +1,56 @@
+"""What every hash algorithm is: a name, a width in bits, hashing, distance, validation."""
+
+from __future__ import annotations
+
+import string
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+from hashes.decode import DecodedImage
+from hashes.errors import InvalidHash
+
+HEX_DIGITS = frozenset(string.hexdigits.lower())
+
+
+@dataclass(frozen=True)
+class HashValue:
+    """One computed hash: lower-case hex, and for PDQ its quality and dihedral variants."""
+
+    hex: str
+    quality: int | None = None
+    variants: tuple[str, ...] = ()
+
+
+class HashAlgorithm(ABC):
+    """One algorithm. Perceptual ones hash decoded pixels; exact ones the original bytes."""
+
+    name: ClassVar[str]
+    bits: ClassVar[int]
+    perceptual: ClassVar[bool] = True
+    default_threshold: ClassVar[int] = 0
+
+    @property
+    def hex_length(self) -> int:
+        return self.bits // 4
+
+    @abstractmethod
+    def compute(self, data: bytes, image: DecodedImage | None) -> HashValue:
+        """Hash one image; ``image`` is None only for exact algorithms."""
+
+    def distance(self, a: str, b: str) -> int:
+        """Hamming distance between two valid hex hashes of this algorithm."""
+        return (int(self.validate(a), 16) ^ int(self.validate(b), 16)).bit_count()
+
+    def validate(self, text: str) -> str:
+        """Return ``text`` as canonical lower-case hex, or raise InvalidHash saying why."""
+        value = text.strip().lower()
+        if len(value) != self.hex_length:
+            raise InvalidHash(
+                f"{self.name} hash must be {self.hex_length} hex digits ({self.bits} bits), "
+                f"got {len(value)}"
+            )
+        bad = next((c for c in value if c not in HEX_DIGITS), None)
+        if bad is not None:
+            raise InvalidHash(f"{self.name} hash has a character that is not hex: {bad!r}")
+        return value
