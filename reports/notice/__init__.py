@@ -1,0 +1,1 @@
+"""Notice packages: choosing items, the notice document, the letter, signing, verifying."""
