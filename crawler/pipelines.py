@@ -1,0 +1,263 @@
+"""Item pipelines: classify text units, hash and match images, store the page.
+
+Each is a small Scrapy component configured from settings in ``from_crawler``; the
+judgement lives in ``classifier``, ``hashes`` and ``reports``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+
+import classifier
+import hashes
+from crawler.extract import sha256_text
+from crawler.items import PageItem
+from hashes.matcher import Match, Matcher
+from reports import hashlists
+from reports.records import FindingRecord, ImageRecord, PageRecord, TextUnitRecord
+from reports.store import Store
+
+log = logging.getLogger(__name__)
+
+FLAGGED = ("review", "block")
+EXCERPT_CHARS = 600
+IMAGE_TYPES = (b"image/",)
+
+
+def _stats(crawler: Crawler) -> Any:
+    assert crawler.stats is not None
+    return crawler.stats
+
+
+class TextPipeline:
+    """Classify every text unit of a page in one batch."""
+
+    def __init__(self, crawler: Crawler, model: Any) -> None:
+        self.crawler = crawler
+        self.model = model
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        model_dir = crawler.settings.get("TAMSOAT_MODEL_DIR")
+        if model_dir:
+            model = classifier.load(Path(model_dir))
+        else:
+            model = classifier.load_default(Path(crawler.settings["TAMSOAT_MODEL_CACHE"]))
+        return cls(crawler, model)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        if item.units:
+            verdicts = self.model.classify([u.text for u in item.units])
+            item.verdicts = dict(zip((u.key for u in item.units), verdicts, strict=True))
+            item.model_version = self.model.version
+            _stats(self.crawler).inc_value("tamsoat/units/classified", len(item.units))
+        return item
+
+
+@dataclass
+class ImageResult:
+    url: str
+    hashes: hashes.ImageHashes | None = None
+    matches: list[Match] = field(default_factory=list)
+    error: str | None = None
+
+
+class ImagePipeline:
+    """Download each image once per crawl through Scrapy (so politeness and the host
+    guard apply), hash it in memory, match it, and drop the bytes."""
+
+    def __init__(self, crawler: Crawler, matcher: Matcher | None, max_bytes: int,
+                 threshold: int | None, dihedral: bool) -> None:
+        self.crawler = crawler
+        self.matcher = matcher
+        self.max_bytes = max_bytes
+        self.threshold = threshold
+        self.dihedral = dihedral
+        self.seen: dict[str, asyncio.Future[ImageResult]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        names = settings.getlist("TAMSOAT_HASHLISTS") or None
+        with Store.open(settings["TAMSOAT_DB_URL"]) as store:
+            entries = hashlists.load_entries(store, names)
+        matcher = Matcher.build(entries) if entries else None
+        log.info("matching images against %d hash-list entries", len(entries))
+        threshold = settings.get("TAMSOAT_MATCH_THRESHOLD")
+        return cls(
+            crawler,
+            matcher,
+            settings.getint("TAMSOAT_MAX_IMAGE_BYTES", 20 * 1024 * 1024),
+            int(threshold) if threshold is not None else None,
+            settings.getbool("TAMSOAT_MATCH_DIHEDRAL", False),
+        )
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        if item.image_urls:
+            item.images = list(await asyncio.gather(*(self._once(u) for u in item.image_urls)))
+        return item
+
+    def _once(self, url: str) -> asyncio.Future[ImageResult]:
+        future = self.seen.get(url)
+        if future is None:
+            future = self.seen[url] = asyncio.ensure_future(self._fetch(url))
+        return future
+
+    async def _fetch(self, url: str) -> ImageResult:
+        stats = _stats(self.crawler)
+        request = Request(url, meta={"download_maxsize": self.max_bytes}, dont_filter=True)
+        try:
+            assert self.crawler.engine is not None
+            response = await self.crawler.engine.download_async(request)
+        except IgnoreRequest as exc:
+            stats.inc_value("tamsoat/images/ignored")
+            return ImageResult(url, error=str(exc))
+        except Exception as exc:
+            stats.inc_value("tamsoat/images/failed")
+            log.warning("image %s failed: %s", url, exc)
+            return ImageResult(url, error=f"download failed: {exc}")
+        content_type = response.headers.get(b"Content-Type", b"").lower()
+        if response.status != 200 or not content_type.startswith(IMAGE_TYPES):
+            stats.inc_value("tamsoat/images/skipped")
+            return ImageResult(url, error=f"HTTP {response.status} {content_type.decode()}")
+        try:
+            result = await asyncio.to_thread(hashes.hash_bytes, response.body)
+        except hashes.HashError as exc:
+            stats.inc_value("tamsoat/images/broken")
+            log.warning("image %s is broken: %s", url, exc)
+            return ImageResult(url, error=str(exc))
+        stats.inc_value("tamsoat/images/hashed")
+        matches: list[Match] = []
+        if self.matcher is not None:
+            matches = self.matcher.match(result, threshold=self.threshold,
+                                         dihedral=self.dihedral)
+            if matches:
+                stats.inc_value("tamsoat/images/matched")
+        return ImageResult(url, hashes=result, matches=matches)
+
+
+class StorePipeline:
+    """Write the page, its units, its images and its findings in one transaction.
+
+    Every write is an upsert on a natural key, so a page stored twice (a resumed crawl,
+    a second worker) leaves one row of each.
+    """
+
+    def __init__(self, crawler: Crawler, store: Store, crawl_id: int | None) -> None:
+        self.crawler = crawler
+        self.store = store
+        self.crawl_id = crawl_id
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        store = Store.open(crawler.settings["TAMSOAT_DB_URL"])
+        crawl_id = crawler.settings.get("TAMSOAT_CRAWL_ID")
+        return cls(crawler, store, int(crawl_id) if crawl_id else None)
+
+    def close_spider(self) -> None:
+        self.store.close()
+
+    def process_item(self, item: PageItem) -> PageItem:
+        now = datetime.now(UTC)
+        found = 0
+        with self.store.session() as s:
+            page_id = self.store.upsert_page(PageRecord(
+                url=item.url, platform=item.platform, fetched_at=item.fetched_at,
+                final_url=item.final_url, status_code=item.status, title=item.title,
+                content_sha256=item.content_sha256, crawl_id=self.crawl_id,
+            ), session=s)
+            for unit in item.units:
+                unit_id = self.store.upsert_text_unit(page_id, TextUnitRecord(
+                    unit_key=unit.key, kind=unit.kind, text_sha256=sha256_text(unit.text),
+                    chars=len(unit.text), seen_at=item.fetched_at, author=unit.author,
+                    permalink=unit.permalink,
+                ), session=s)
+                verdict = item.verdicts.get(unit.key)
+                if verdict is None or verdict.decision not in FLAGGED:
+                    continue
+                found += 1
+                self._count_labels(verdict.labels)
+                self.store.upsert_finding(FindingRecord(
+                    kind="text", page_url=item.url, subject=unit.key,
+                    detector=f"classifier:{_model_family(item.model_version or '')}",
+                    url=unit.permalink or item.url, platform=item.platform,
+                    labels=list(verdict.labels), scores=dict(verdict.scores),
+                    decision=verdict.decision, method="classifier", seen_at=item.fetched_at,
+                    detector_version=item.model_version, text_unit_id=unit_id,
+                    excerpt=unit.text[:EXCERPT_CHARS],
+                    explanation={k: [list(p) for p in v] for k, v in verdict.explanation.items()},
+                ), session=s)
+            for image in item.images:
+                found += self._store_image(s, item, page_id, image, now)
+        stats = _stats(self.crawler)
+        stats.inc_value("tamsoat/pages/stored")
+        if found:
+            stats.inc_value("tamsoat/findings", found)
+        return item
+
+    def _count_labels(self, labels: list[str]) -> None:
+        for label in labels:
+            _stats(self.crawler).inc_value(f"tamsoat/findings/label/{label}")
+
+    def _store_image(self, s: Any, item: PageItem, page_id: int, image: ImageResult,
+                     now: datetime) -> int:
+        h = image.hashes
+        image_id = self.store.upsert_image(ImageRecord(
+            url=image.url, seen_at=now, sha256=h.hashes.get("sha256") if h else None,
+            hashes=dict(h.hashes) if h else {}, pdq_quality=h.pdq_quality if h else None,
+            width=h.width if h else None, height=h.height if h else None, error=image.error,
+        ), session=s)
+        self.store.add_image_occurrence(page_id, image_id, now, session=s)
+        for match in image.matches:
+            exact = match.algo in ("md5", "sha256")
+            self._count_labels([match.category])
+            self.store.upsert_finding(FindingRecord(
+                kind="image", page_url=item.url, subject=image.url,
+                detector=f"hashlist:{match.list_name}:{match.entry_id}",
+                url=image.url, platform=item.platform, labels=[match.category],
+                decision="block" if match.trusted else "review",
+                method="exact_hash" if exact else "hash_match", seen_at=now,
+                detector_version=f"{match.list_name}@v{match.list_version}",
+                image_id=image_id, hash_list_id=match.list_id,
+                hash_list_version=match.list_version, hash_list_entry_id=match.entry_id,
+                algo=match.algo, distance=float(match.distance),
+            ), session=s)
+        return len(image.matches)
+
+
+def _model_family(version: str) -> str:
+    """The detector of a text finding is the model family, not its exact version, so a
+    retrained model refreshes the same finding instead of adding a second one."""
+    return version.split("@", 1)[0]
+
+
+class RecheckPipeline:
+    """Record each re-check as soon as it is judged, so a killed run loses none."""
+
+    def __init__(self, crawler: Crawler, store: Store) -> None:
+        self.crawler = crawler
+        self.store = store
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler, Store.open(crawler.settings["TAMSOAT_DB_URL"]))
+
+    def close_spider(self) -> None:
+        self.store.close()
+
+    def process_item(self, outcome: Any) -> Any:
+        from reports.recheck import record_recheck
+
+        record_recheck(self.store, outcome.target.item_id, outcome.result,
+                       outcome.http_status, outcome.detail, outcome.checked_at)
+        _stats(self.crawler).inc_value(f"tamsoat/recheck/{outcome.result}")
+        return outcome

@@ -1,0 +1,1 @@
+"""The spiders: ``site``, ``news``, ``forum`` and ``recheck``."""
