@@ -61,7 +61,7 @@ def decode(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            opened = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageTooLarge(
             f"image declares too many pixels (over {max_pixels:,}): refused as a "
@@ -71,7 +71,7 @@ def decode(
         raise DecodeError("not an image in a format we can read") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise DecodeError(f"corrupt image header ({exc})") from None
-    width, height = image.size
+    width, height = opened.size
     if width * height > max_pixels:
         raise ImageTooLarge(
             f"image is {width} x {height} = {width * height:,} pixels, over the cap of "
@@ -79,14 +79,14 @@ def decode(
         )
     if width == 0 or height == 0:
         raise DecodeError("image has no pixels")
-    fmt = image.format or "unknown"
-    frames = int(getattr(image, "n_frames", 1) or 1)
-    quarter_turn = _exif_orientation(image) in (5, 6, 7, 8)
+    fmt = opened.format or "unknown"
+    frames = int(getattr(opened, "n_frames", 1) or 1)
+    quarter_turn = _exif_orientation(opened) in (5, 6, 7, 8)
     try:
         if draft and fmt == "JPEG":
-            _draft(image)
-        image.load()
-        image = _orient(image)
+            _draft(opened)
+        opened.load()
+        image = _orient(opened)
         image = _normalise_mode(image)
     except Image.DecompressionBombError:
         raise ImageTooLarge("image expands beyond the pixel cap while decoding") from None
@@ -136,7 +136,8 @@ def _normalise_mode(image: Image.Image) -> Image.Image:
     if mode == "1":
         return image.convert("L")
     if mode == "P":
-        has_alpha = "transparency" in image.info or image.palette.mode == "RGBA"
+        palette = image.palette
+        has_alpha = "transparency" in image.info or (palette is not None and palette.mode == "RGBA")
         image = image.convert("RGBA" if has_alpha else "RGB")
         mode = image.mode
     if mode in ("RGBA", "LA", "PA", "RGBa", "La"):

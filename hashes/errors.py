@@ -4,6 +4,10 @@
 class HashError(Exception):
     """Base class: bad input to the hashes library."""
 
+    def __str__(self) -> str:
+        text = super().__str__()
+        return text if text.endswith((".", "?", "!")) else text + "."
+
 
 class DecodeError(HashError):
     """The bytes are not an image we can hash (unknown format, truncated, corrupt)."""

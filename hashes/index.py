@@ -26,6 +26,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,7 +39,7 @@ CHUNK_BITS = 16
 BUCKETS = 1 << CHUNK_BITS
 FORMAT_VERSION = 1
 # Answer queries in batches of about this many candidates: bounded memory, good speed.
-BATCH_CANDIDATES = 1 << 19
+BATCH_CANDIDATES = 1 << 17
 
 U8 = NDArray[np.uint8]
 I64 = NDArray[np.int64]
@@ -104,12 +105,15 @@ class PackedInts:
         return cls(words, width, n)
 
     def get(self, index: I64) -> I64:
-        bitpos = index.astype(np.uint64) * np.uint64(self.width)
-        word = (bitpos >> np.uint64(6)).astype(np.int64)
-        shift = bitpos & np.uint64(63)
+        bitpos = index * self.width
+        word = bitpos >> 6
+        shift = (bitpos & 63).astype(np.uint64)
         lo = np.take(self.words, word) >> shift
-        hi = (np.take(self.words, word + 1) << (np.uint64(63) - shift)) << np.uint64(1)
-        return ((lo | hi) & self._mask).astype(np.int64)
+        hi = np.take(self.words, word + 1) << (np.uint64(63) - shift)
+        hi <<= np.uint64(1)
+        lo |= hi
+        lo &= self._mask
+        return lo.view(np.int64)
 
 
 def hex_to_array(hexes: Sequence[str], bits: int) -> U8:
@@ -253,9 +257,7 @@ class MIHIndex:
             if radii is None:
                 parts.append(self._scan(queries, self.hashes(), self.ids, radius))
             else:
-                per_query = sum(len(_MASKS[r]) for r in radii if r >= 0) * (
-                    self.size / BUCKETS + 1
-                )
+                per_query = sum(len(_MASKS[r]) for r in radii if r >= 0) * (self.size / BUCKETS + 1)
                 step = max(1, int(BATCH_CANDIDATES / per_query))
                 for start in range(0, len(queries), step):
                     parts.append(self._probe(queries[start : start + step], radius, radii, start))
@@ -276,9 +278,9 @@ class MIHIndex:
             return None
         return radii
 
-    def _probe(self, queries: U8, radius: int, radii: list[int], first: int) -> tuple[
-        I64, I64, I64
-    ]:
+    def _probe(
+        self, queries: U8, radius: int, radii: list[int], first: int
+    ) -> tuple[I64, I64, I64]:
         qchunks = _chunks(queries)
         qwords = queries.view(np.uint64)
         found_q: list[I64] = []
@@ -349,8 +351,7 @@ class MIHIndex:
             else np.zeros((0, 2), np.uint64)
         )
         np.save(path / "perms.npy", stacked)
-        meta = {"format": FORMAT_VERSION, "bits": index.bits, "size": index.size,
-                "width": width}
+        meta = {"format": FORMAT_VERSION, "bits": index.bits, "size": index.size, "width": width}
         (path / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
     @classmethod
@@ -363,7 +364,7 @@ class MIHIndex:
                 raise IndexFormatError(
                     f"{path}: index format {meta.get('format')!r} is not {FORMAT_VERSION}"
                 )
-            mode = "r" if mmap else None
+            mode: Literal["r"] | None = "r" if mmap else None
             head = np.load(path / "head.npy", mmap_mode=mode)
             tail = np.load(path / "tail.npy", mmap_mode=mode)
             ids = np.load(path / "ids.npy", mmap_mode=mode)

@@ -18,9 +18,7 @@ def get(name: str) -> HashAlgorithm:
     """The algorithm called ``name`` (case-insensitive), or UnknownAlgorithm."""
     algo = ALGORITHMS.get(name.strip().lower())
     if algo is None:
-        raise UnknownAlgorithm(
-            f"unknown hash algorithm {name!r}; known: {', '.join(ALGO_NAMES)}"
-        )
+        raise UnknownAlgorithm(f"unknown hash algorithm {name!r}; known: {', '.join(ALGO_NAMES)}")
     return algo
 
 
