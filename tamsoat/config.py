@@ -65,12 +65,20 @@ class ReportConfig:
 
 
 @dataclass(frozen=True)
+class HashesConfig:
+    pdq_threshold: int = 31  # PDQ matches at Hamming distance up to this
+    min_pdq_quality: int = 50  # PDQ hashes of lower quality are recorded, not matched
+    max_image_pixels: int = 64_000_000  # larger images are refused (decompression bombs)
+
+
+@dataclass(frozen=True)
 class Config:
     home: Path
     store: StoreConfig = field(default_factory=StoreConfig)
     redis: RedisConfig = field(default_factory=RedisConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
+    hashes: HashesConfig = field(default_factory=HashesConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
 
     @property
@@ -106,6 +114,7 @@ SECTIONS: dict[str, type] = {
     "redis": RedisConfig,
     "review": ReviewConfig,
     "crawl": CrawlConfig,
+    "hashes": HashesConfig,
     "report": ReportConfig,
 }
 
