@@ -1,0 +1,99 @@
+"""Benchmark: the whole classify path against underthesea word segmentation alone.
+
+Same texts, same run: short comments (the shipped corpus) and long articles (corpus news
+and forum texts joined into pages of about 4,000 characters). The classify path must be
+at least five times faster than ``underthesea.word_tokenize`` on both. Also reports the
+memory the loaded model holds.
+
+Run: ``python -m benchmarks.classify`` (builds the default model into a temporary
+folder first if ``TAMSOAT_HOME`` has none).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from classifier.corpus import default_corpus_files, read_corpus
+
+TARGET_RATIO = 5.0
+
+
+def _texts() -> tuple[list[str], list[str]]:
+    records = read_corpus(default_corpus_files())
+    short = [r.text for r in records]
+    prose = [r.text for r in records if r.style in ("news", "forum")]
+    long, page = [], ""
+    for text in prose * 3:
+        page = f"{page} {text}" if page else text
+        if len(page) >= 4000:
+            long.append(page)
+            page = ""
+    return short, long[:60]
+
+
+def _rate(fn: Callable[[Sequence[str]], object], texts: Sequence[str], repeat: int) -> float:
+    """Best of ``repeat`` runs, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn(texts)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def main() -> None:
+    from underthesea import word_tokenize
+
+    import classifier
+
+    home = os.environ.get("TAMSOAT_HOME")
+    cache = Path(home) / "models" if home else Path(tempfile.gettempdir()) / "tamsoat-bench-models"
+    classifier.load_default(cache)  # build once, outside the measurement
+    from classifier import default
+
+    default._loaded.clear()
+    tracemalloc.start()
+    rss_before = _rss_mb()
+    model = classifier.load_default(cache)
+    model.classify(["khởi động"])  # lazy tables are part of what the model holds
+    held = tracemalloc.get_traced_memory()[0] / 2**20
+    tracemalloc.stop()
+    rss_after = _rss_mb()
+
+    short, long = _texts()
+    word_tokenize("khởi động")
+    print(f"model {model.version}: {held:.1f} MB held by Python/NumPy objects, "
+          f"process RSS +{rss_after - rss_before:.1f} MB on load")
+    worst = float("inf")
+    for name, texts in (("short comments", short), ("long articles", long)):
+        chars = sum(map(len, texts))
+        ours = _rate(model.classify, texts, 3)
+        anchor = _rate(lambda batch: [word_tokenize(t) for t in batch], texts, 2)
+        ratio = anchor / ours
+        worst = min(worst, ratio)
+        print(f"{name}: {len(texts)} texts, {chars / len(texts):.0f} chars each")
+        print(f"  classify       {len(texts) / ours:10.0f} texts/s {chars / ours:12.0f} chars/s")
+        print(f"  word_tokenize  {len(texts) / anchor:10.0f} texts/s {chars / anchor:12.0f} chars/s")
+        print(f"  ratio          {ratio:10.1f}x (target >= {TARGET_RATIO:.0f}x)")
+    if worst < TARGET_RATIO:
+        print(f"FAILED: classify is only {worst:.1f}x faster than word segmentation", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Training: fit on the train split, choose thresholds on dev, measure on test.
+
+Deterministic: records are sorted by id, the SVM has a fixed seed and calibration uses
+unshuffled folds, so the same data always gives the same model and the same version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import sklearn
+
+from classifier.corpus import Record, by_split, data_hash
+from classifier.errors import ClassifierError
+from classifier.evaluation import evaluate
+from classifier.model import TextClassifier, build_pipeline
+from classifier.taxonomy import LABEL_IDS
+from classifier.thresholds import choose
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MIN_POSITIVES = 6  # calibration runs three folds; each needs a few positives
+DEFAULT_C = 0.5
+
+
+def label_matrix(records: Sequence[Record], labels: Sequence[str] = LABEL_IDS) -> np.ndarray:
+    return np.array([[label in r.labels for label in labels] for r in records], dtype=int)
+
+
+def train(records: Sequence[Record], *, c: float = DEFAULT_C, name: str = "tamsoat-text",
+          sources: Sequence[str] = (), progress: bool = False) -> TextClassifier:
+    """Build a :class:`TextClassifier` from labelled records (all splits: see module doc)."""
+    records = sorted(records, key=lambda r: r.id)
+    parts = by_split(records)
+    train_part, dev, test = parts["train"], parts["dev"], parts["test"]
+    y = label_matrix(train_part)
+    for j, label in enumerate(LABEL_IDS):
+        if y[:, j].sum() < MIN_POSITIVES:
+            raise ClassifierError(
+                f"the train split has {int(y[:, j].sum())} texts labelled {label!r}; "
+                f"at least {MIN_POSITIVES} are needed."
+            )
+    if y.sum(axis=1).min() > 0:
+        raise ClassifierError("the train split has no safe text (a record with no label).")
+    digest = data_hash(records)
+    version = f"{name}-{FORMAT_VERSION}.{_fingerprint(digest, c)}"
+    log.info("training %s on %d texts (dev %d, test %d)", version, len(train_part), len(dev), len(test))
+    pipeline = build_pipeline(c=c)
+    pipeline.fit([r.text for r in train_part], y)
+    provisional = TextClassifier(pipeline, LABEL_IDS, {}, version)
+    dev_scores = provisional.scores([r.text for r in dev])
+    dev_truth = label_matrix(dev)
+    thresholds = {label: choose(dev_truth[:, j], dev_scores[:, j]) for j, label in enumerate(LABEL_IDS)}
+    model = TextClassifier(pipeline, LABEL_IDS, thresholds, version)
+    card: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "version": version,
+        "labels": list(LABEL_IDS),
+        "data": {
+            "sha256": digest,
+            "sources": list(sources),
+            "records": len(records),
+            "splits": {k: len(v) for k, v in parts.items()},
+            "positives": {label: int(label_matrix(records)[:, j].sum()) for j, label in enumerate(LABEL_IDS)},
+        },
+        "params": {"c": c, "min_df": 2, "char_ngrams": [2, 5], "syllable_ngrams": [1, 2]},
+        "thresholds": {label: vars(t) for label, t in thresholds.items()},
+        "metrics": {"test": evaluate(model, test, progress=progress, slices=True) if test else {}},
+        "software": {"scikit-learn": sklearn.__version__, "numpy": np.__version__},
+    }
+    model.card = card
+    return model
+
+
+def _fingerprint(digest: str, c: float) -> str:
+    text = f"{digest}|{c}|{FORMAT_VERSION}|{sklearn.__version__}"
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
