@@ -12,8 +12,12 @@ import click
 
 from reports.errors import StoreError
 from tamsoat import __version__
+from tamsoat.commands.ack import ack
 from tamsoat.commands.findings import findings
 from tamsoat.commands.init import init
+from tamsoat.commands.report import report
+from tamsoat.commands.review import review_command
+from tamsoat.commands.stats import stats
 from tamsoat.commands.status import RedisUnavailable, status
 from tamsoat.config import ConfigError
 
@@ -30,7 +34,7 @@ def cli(verbose: bool) -> None:
     review it, and get it taken down."""
 
 
-for command in (init, findings, status):
+for command in (init, findings, status, review_command, report, ack, stats):
     cli.add_command(command)
 
 
