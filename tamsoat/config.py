@@ -72,6 +72,11 @@ class HashesConfig:
 
 
 @dataclass(frozen=True)
+class ClassifierConfig:
+    model_dir: str = ""  # empty: the default model, built once into <home>/models
+
+
+@dataclass(frozen=True)
 class Config:
     home: Path
     store: StoreConfig = field(default_factory=StoreConfig)
@@ -80,6 +85,7 @@ class Config:
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
     hashes: HashesConfig = field(default_factory=HashesConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    classifier: ClassifierConfig = field(default_factory=ClassifierConfig)
 
     @property
     def config_file(self) -> Path:
@@ -96,6 +102,11 @@ class Config:
     @property
     def logs_dir(self) -> Path:
         return self.home / "logs"
+
+    @property
+    def models_dir(self) -> Path:
+        """Where the default text model is cached."""
+        return self.home / "models"
 
     @property
     def reviewer(self) -> str:
@@ -116,6 +127,7 @@ SECTIONS: dict[str, type] = {
     "crawl": CrawlConfig,
     "hashes": HashesConfig,
     "report": ReportConfig,
+    "classifier": ClassifierConfig,
 }
 
 
