@@ -127,7 +127,7 @@ def hex_to_array(hexes: Sequence[str], bits: int) -> U8:
 
 def _chunks(hashes: U8) -> NDArray[np.int64]:
     """(n, bytes) to (n, bytes/2) 16-bit chunk values, most significant first."""
-    pairs = hashes.reshape(len(hashes), -1, 2).astype(np.int64)
+    pairs = hashes.reshape(len(hashes), hashes.shape[1] // 2, 2).astype(np.int64)
     return (pairs[:, :, 0] << 8) | pairs[:, :, 1]
 
 
