@@ -125,6 +125,22 @@ def test_openssl_alone_verifies_the_package(store: Store, tmp_path: Path) -> Non
         ).stdout
         assert line.split()[0] == digest, name
 
+    der = subprocess.run(
+        ["openssl", "pkey", "-pubin", "-in", "public_key.pem", "-outform", "DER"],
+        cwd=pkg,
+        capture_output=True,
+        check=True,
+    ).stdout
+    fp = (
+        subprocess.run(
+            ["openssl", "dgst", "-sha256", "-r"], input=der, capture_output=True, check=True
+        )
+        .stdout.split()[0]
+        .decode()
+    )
+    notice = json.loads((pkg / "notice.json").read_text(encoding="utf-8"))
+    assert fp == notice["sender"]["public_key_fingerprint"]
+
     (pkg / "manifest.json").write_bytes((pkg / "manifest.json").read_bytes().replace(b'"', b"'", 1))
     bad = subprocess.run(
         [
@@ -164,9 +180,6 @@ def test_one_changed_byte_in_any_file_is_named(name: str, tmp_path: Path, sqlite
     assert not result.ok
     named = name if name != "manifest.json" else "manifest.sig"  # the signature breaks
     assert any(p.startswith(named) for p in result.problems), result.problems
-    if name == "public_key.pem":
-        # The key in the package is not trusted when the platform holds the right one.
-        pass
 
 
 def test_a_different_public_key_fails_and_an_extra_file_is_named(
