@@ -10,19 +10,24 @@ import sys
 
 import click
 
+from classifier.errors import ClassifierError
 from reports.errors import StoreError
 from tamsoat import __version__
 from tamsoat.commands.ack import ack
+from tamsoat.commands.classify import classify
+from tamsoat.commands.evaluate import evaluate_command
 from tamsoat.commands.findings import findings
 from tamsoat.commands.init import init
 from tamsoat.commands.report import report
 from tamsoat.commands.review import review_command
 from tamsoat.commands.stats import stats
 from tamsoat.commands.status import RedisUnavailable, status
+from tamsoat.commands.train import train_command
 from tamsoat.config import ConfigError
 
 # Each domain package raises its own error type for bad input; the face prints them.
-USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError, RedisUnavailable)
+USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError, RedisUnavailable,
+                                              ClassifierError)
 USAGE_EXIT = 2
 
 
@@ -35,6 +40,9 @@ def cli(verbose: bool) -> None:
 
 
 for command in (init, findings, status, review_command, report, ack, stats):
+    cli.add_command(command)
+
+for command in (classify, train_command, evaluate_command):
     cli.add_command(command)
 
 
