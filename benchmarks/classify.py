@@ -78,8 +78,10 @@ def main() -> None:
 
     short, long = _texts()
     word_tokenize("khởi động")
-    print(f"model {model.version}: {held:.1f} MB held by Python/NumPy objects, "
-          f"process RSS +{rss_after - rss_before:.1f} MB on load")
+    print(
+        f"model {model.version}: {held:.1f} MB held by Python/NumPy objects, "
+        f"process RSS +{rss_after - rss_before:.1f} MB on load"
+    )
     worst = float("inf")
     for name, texts in (("short comments", short), ("long articles", long)):
         chars = sum(map(len, texts))
@@ -89,10 +91,14 @@ def main() -> None:
         worst = min(worst, ratio)
         print(f"{name}: {len(texts)} texts, {chars / len(texts):.0f} chars each")
         print(f"  classify       {len(texts) / ours:10.0f} texts/s {chars / ours:12.0f} chars/s")
-        print(f"  word_tokenize  {len(texts) / anchor:10.0f} texts/s {chars / anchor:12.0f} chars/s")
+        print(
+            f"  word_tokenize  {len(texts) / anchor:10.0f} texts/s {chars / anchor:12.0f} chars/s"
+        )
         print(f"  ratio          {ratio:10.1f}x (target >= {TARGET_RATIO:.0f}x)")
     if worst < TARGET_RATIO:
-        print(f"FAILED: classify is only {worst:.1f}x faster than word segmentation", file=sys.stderr)
+        print(
+            f"FAILED: classify is only {worst:.1f}x faster than word segmentation", file=sys.stderr
+        )
 
 
 if __name__ == "__main__":

@@ -40,8 +40,14 @@ class Record:
         return split_of(self.id)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, "labels": list(self.labels),
-                "style": self.style, "source": self.source, "register": self.register}
+        return {
+            "id": self.id,
+            "text": self.text,
+            "labels": list(self.labels),
+            "style": self.style,
+            "source": self.source,
+            "register": self.register,
+        }
 
 
 def split_of(record_id: str) -> str:
@@ -80,8 +86,14 @@ def _record(obj: Any, where: str) -> Record:
     if not isinstance(obj["source"], str) or not obj["source"]:
         raise ClassifierError(f"{where}: 'source' must be a non-empty string.")
     ordered = tuple(label for label in LABEL_IDS if label in labels)
-    return Record(rid, unicodedata.normalize("NFC", text), ordered, obj["style"],
-                  obj["source"], obj["register"])
+    return Record(
+        rid,
+        unicodedata.normalize("NFC", text),
+        ordered,
+        obj["style"],
+        obj["source"],
+        obj["register"],
+    )
 
 
 def iter_jsonl(path: Path) -> Iterator[Record]:

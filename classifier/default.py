@@ -48,8 +48,10 @@ def build_default(directory: Path) -> Path:
     files = default_corpus_files()
     if not files:
         raise ClassifierError("The shipped corpus is missing: classifier/data/corpus/*.jsonl.")
-    log.warning("Building the default text model from the shipped corpus (once; cached in %s).",
-                directory.parent)
+    log.warning(
+        "Building the default text model from the shipped corpus (once; cached in %s).",
+        directory.parent,
+    )
     model = train(read_corpus(files), name="tamsoat-default", sources=[f.name for f in files])
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=directory.parent)) / "model"

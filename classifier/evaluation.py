@@ -23,14 +23,16 @@ CHUNK = 256
 BINS = 10
 
 
-def score(model: TextClassifier, records: Sequence[Record], progress: bool = False,
-          desc: str = "scoring") -> tuple[np.ndarray, np.ndarray]:
+def score(
+    model: TextClassifier, records: Sequence[Record], progress: bool = False, desc: str = "scoring"
+) -> tuple[np.ndarray, np.ndarray]:
     """(truth, scores), both texts x model labels."""
     truth = np.array([[label in r.labels for label in model.labels] for r in records], dtype=int)
     truth = truth.reshape(len(records), len(model.labels))
     parts = []
-    for start in tqdm(range(0, len(records), CHUNK), desc=desc, unit="batch",
-                      disable=not progress, leave=False):
+    for start in tqdm(
+        range(0, len(records), CHUNK), desc=desc, unit="batch", disable=not progress, leave=False
+    ):
         parts.append(model.scores([r.text for r in records[start : start + CHUNK]]))
     scores = np.vstack(parts) if parts else np.zeros((0, len(model.labels)))
     return truth, scores
@@ -43,8 +45,15 @@ def _prf(truth: np.ndarray, predicted: np.ndarray) -> dict[str, Any]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "tp": tp, "fp": fp, "fn": fn, "tn": int((~truth & ~predicted).sum())}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": int((~truth & ~predicted).sum()),
+    }
 
 
 def calibration(truth: np.ndarray, scores: np.ndarray, bins: int = BINS) -> dict[str, Any]:
@@ -59,13 +68,23 @@ def calibration(truth: np.ndarray, scores: np.ndarray, bins: int = BINS) -> dict
             continue
         mean_score, rate = float(s[mask].mean()), float(t[mask].mean())
         ece += mask.sum() / max(len(s), 1) * abs(mean_score - rate)
-        table.append({"bin": [round(edges[b], 2), round(edges[b + 1], 2)], "count": int(mask.sum()),
-                      "mean_score": round(mean_score, 4), "positive_rate": round(rate, 4)})
+        table.append(
+            {
+                "bin": [round(edges[b], 2), round(edges[b + 1], 2)],
+                "count": int(mask.sum()),
+                "mean_score": round(mean_score, 4),
+                "positive_rate": round(rate, 4),
+            }
+        )
     return {"ece": round(float(ece), 4), "bins": table}
 
 
-def metrics(model: TextClassifier, truth: np.ndarray, scores: np.ndarray,
-            labels: Sequence[str] | None = None) -> dict[str, Any]:
+def metrics(
+    model: TextClassifier,
+    truth: np.ndarray,
+    scores: np.ndarray,
+    labels: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """Per-label and macro figures for these scores at the model's thresholds."""
     chosen = list(labels or model.labels)
     per_label: dict[str, Any] = {}
@@ -77,18 +96,26 @@ def metrics(model: TextClassifier, truth: np.ndarray, scores: np.ndarray,
         entry.update(_prf(t, s >= th.review))
         entry["block"] = _prf(t, s >= th.block)
         entry["at_half"] = _prf(t, s >= 0.5)
-        entry["pr_auc"] = round(float(average_precision_score(t, s)), 4) if t.any() and len(t) else None
+        entry["pr_auc"] = (
+            round(float(average_precision_score(t, s)), 4) if t.any() and len(t) else None
+        )
         per_label[label] = entry
     supported = [per_label[label] for label in chosen if per_label[label]["support"]]
     cols = [model.labels.index(label) for label in chosen]
     decisions = {"allow": 0, "review": 0, "block": 0}
     for row in scores[:, cols] if len(scores) else []:
-        levels = [model.thresholds[label].level(float(v)) for label, v in zip(chosen, row, strict=True)]
-        decisions["block" if "block" in levels else "review" if "review" in levels else "allow"] += 1
+        levels = [
+            model.thresholds[label].level(float(v)) for label, v in zip(chosen, row, strict=True)
+        ]
+        decisions[
+            "block" if "block" in levels else "review" if "review" in levels else "allow"
+        ] += 1
     safe = truth[:, cols].sum(axis=1) == 0 if len(truth) else np.zeros(0, bool)
     flagged_safe = sum(
-        1 for row, is_safe in zip(scores[:, cols], safe, strict=True)
-        if is_safe and any(v >= model.thresholds[lb].review for lb, v in zip(chosen, row, strict=True))
+        1
+        for row, is_safe in zip(scores[:, cols], safe, strict=True)
+        if is_safe
+        and any(v >= model.thresholds[lb].review for lb, v in zip(chosen, row, strict=True))
     )
     return {
         "texts": len(truth),
@@ -108,10 +135,19 @@ def _mean(values: Sequence[float | None]) -> float | None:
     return round(float(np.mean(real)), 4) if real else None
 
 
-def evaluate(model: TextClassifier, records: Sequence[Record], labels: Sequence[str] | None = None,
-             slices: bool = True, progress: bool = False) -> dict[str, Any]:
-    """Metrics on ``records`` and, if ``slices``, on their accent-stripped and teencode copies."""
-    truth, scores = score(model, records, progress, "test data")
+def evaluate(
+    model: TextClassifier,
+    records: Sequence[Record],
+    labels: Sequence[str] | None = None,
+    slices: bool = True,
+    progress: bool = False,
+    scored: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict[str, Any]:
+    """Metrics on ``records`` and, if ``slices``, on their accent-stripped and teencode copies.
+
+    ``scored`` is ``score(model, records)`` when the caller already has it.
+    """
+    truth, scores = scored if scored is not None else score(model, records, progress, "data")
     result = metrics(model, truth, scores, labels)
     if slices:
         result["slices"] = {}

@@ -87,7 +87,9 @@ def _count_matrix(docs: np.ndarray, cols: np.ndarray, n_docs: int, n_cols: int) 
     pairs, counts = np.unique(docs * n_cols + cols, return_counts=True)
     rows = pairs // n_cols
     indptr = np.searchsorted(rows, np.arange(n_docs + 1))
-    return sp.csr_matrix((counts.astype(np.float64), pairs % n_cols, indptr), shape=(n_docs, n_cols))
+    return sp.csr_matrix(
+        (counts.astype(np.float64), pairs % n_cols, indptr), shape=(n_docs, n_cols)
+    )
 
 
 def _frequent(docs: np.ndarray, keys: np.ndarray, min_df: int) -> np.ndarray:
@@ -146,9 +148,9 @@ class KeyTable:
         return index, index >= 0
 
 
-class _Featurizer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class _Featurizer(TransformerMixin, BaseEstimator):
     channel: str
-    _table: KeyTable | None
+    _table: KeyTable | None = None
 
     def _text(self, batch: ChannelBatch) -> str:
         if self.channel not in CHANNELS:
@@ -162,8 +164,9 @@ class _Featurizer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 class CharNgrams(_Featurizer):
     """Counts of character n-grams (n_min..n_max, across spaces) of one channel."""
 
-    def __init__(self, channel: str = "normalised", n_min: int = 2, n_max: int = 5,
-                 min_df: int = 2) -> None:
+    def __init__(
+        self, channel: str = "normalised", n_min: int = 2, n_max: int = 5, min_df: int = 2
+    ) -> None:
         self.channel = channel
         self.n_min = n_min
         self.n_max = n_max
@@ -176,13 +179,13 @@ class CharNgrams(_Featurizer):
         return self
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
+        state: dict[str, Any] = super().__getstate__()
         state.pop("_table", None)  # rebuilt from vocabulary_ on first use
         return state
 
     @property
     def table(self) -> KeyTable:
-        if getattr(self, "_table", None) is None:
+        if self._table is None:
             self._table = KeyTable(self.vocabulary_)
         return self._table
 
@@ -201,12 +204,15 @@ _SYLLABLE = re.compile(r"\w+|\n")
 class SyllableNgrams(_Featurizer):
     """Counts of syllable (space-separated word) unigrams and bigrams of one channel."""
 
+    _index: dict[str, int] | None = None
+    _names: list[str] | None = None
+
     def __init__(self, channel: str = "normalised", min_df: int = 2) -> None:
         self.channel = channel
         self.min_df = min_df
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
+        state: dict[str, Any] = super().__getstate__()
         state.pop("_index", None)  # both rebuilt from syllables_ on first use
         state.pop("_names", None)
         state.pop("_table", None)
@@ -220,7 +226,9 @@ class SyllableNgrams(_Featurizer):
         docs = np.cumsum(is_sep) - is_sep
         return ids, docs
 
-    def _bigrams(self, ids: np.ndarray, docs: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    def _bigrams(
+        self, ids: np.ndarray, docs: np.ndarray, size: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         left, right = ids[:-1], ids[1:]
         ok = (left >= 0) & (right >= 0)
         return docs[:-1][ok], left[ok] * size + right[ok]
@@ -245,15 +253,16 @@ class SyllableNgrams(_Featurizer):
 
     @property
     def table(self) -> KeyTable:
-        if getattr(self, "_table", None) is None:
+        if self._table is None:
             self._table = KeyTable(self.bigrams_)
         return self._table
 
     @property
     def index(self) -> dict[str, int]:
-        if getattr(self, "_index", None) is None:
-            self._index = {name: i for i, name in enumerate(self.names)}
-            self._index[SEPARATOR] = -2
+        if self._index is None:
+            index = {name: i for i, name in enumerate(self.names)}
+            index[SEPARATOR] = -2
+            self._index = index
         return self._index
 
     def transform(self, X: ChannelBatch) -> sp.csr_matrix:
@@ -269,7 +278,7 @@ class SyllableNgrams(_Featurizer):
 
     @property
     def names(self) -> list[str]:
-        if getattr(self, "_names", None) is None:
+        if self._names is None:
             self._names = self.syllables_.split(SEPARATOR) if self.syllables_ else []
         return self._names
 

@@ -86,7 +86,9 @@ def read_vihos(path: Path) -> list[Record]:
     for line, row in _rows(path, {"text": "content", "spans": "index_spans"}):
         spans = row["spans"].strip()
         if not re.fullmatch(r"\[[\d,\s]*\]", spans):
-            raise ClassifierError(f"{path}, line {line}: index_spans must be a list such as [3, 4].")
+            raise ClassifierError(
+                f"{path}, line {line}: index_spans must be a list such as [3, 4]."
+            )
         if row["text"].strip():
             records.append(_make("vihos", path, line, row["text"], bool(re.search(r"\d", spans))))
     return records

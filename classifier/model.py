@@ -4,7 +4,8 @@ Pipeline: :class:`Normaliser` (three channels) -> a FeatureUnion of character 2-
 over the accent-stripped channel and syllable 1-2-grams over the normalised, stripped and
 teencode-expanded channels, each TF-IDF weighted -> one sigmoid-calibrated linear SVM per
 label. (Character n-grams of the normalised channel as well cost a fifth of the speed
-and bought nothing measurable on the test split: the syllables carry the diacritics.) Linear, so every score can be explained by the n-grams that pushed it.
+and bought nothing measurable on the test split: the syllables carry the diacritics.)
+Linear, so every score can be explained by the n-grams that pushed it.
 
 Long texts are cut into windows of about :data:`WINDOW_CHARS` characters and a label's
 score is its highest over the windows (harm anywhere on a page counts), which also keeps
@@ -39,7 +40,7 @@ BATCH_TEXTS = 512
 EXPLAIN_TOP = 5
 
 
-class Normaliser(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class Normaliser(TransformerMixin, BaseEstimator):
     """Texts -> :class:`ChannelBatch` (see :mod:`classifier.normalise`)."""
 
     def fit(self, X: Sequence[str], y: Any = None) -> Normaliser:
@@ -55,19 +56,23 @@ def build_pipeline(c: float = 0.5, min_df: int = 2) -> Pipeline:
     def block(featurizer: Any) -> Pipeline:
         return make_pipeline(featurizer, TfidfTransformer(sublinear_tf=True))
 
-    features = FeatureUnion([
-        ("char_stripped", block(CharNgrams("stripped", 2, 5, min_df))),
-        ("syllable_normalised", block(SyllableNgrams("normalised", min_df))),
-        ("syllable_stripped", block(SyllableNgrams("stripped", min_df))),
-        ("syllable_expanded", block(SyllableNgrams("expanded", min_df))),
-    ])
+    features = FeatureUnion(
+        [
+            ("char_stripped", block(CharNgrams("stripped", 2, 5, min_df))),
+            ("syllable_normalised", block(SyllableNgrams("normalised", min_df))),
+            ("syllable_stripped", block(SyllableNgrams("stripped", min_df))),
+            ("syllable_expanded", block(SyllableNgrams("expanded", min_df))),
+        ]
+    )
     svm = LinearSVC(C=c, class_weight="balanced", random_state=0)
     per_label = CalibratedClassifierCV(svm, method="sigmoid", cv=3, ensemble=False)
-    return Pipeline([
-        ("normalise", Normaliser()),
-        ("features", features),
-        ("classify", OneVsRestClassifier(per_label)),
-    ])
+    return Pipeline(
+        [
+            ("normalise", Normaliser()),
+            ("features", features),
+            ("classify", OneVsRestClassifier(per_label)),
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -98,9 +103,14 @@ def windows(text: str, size: int = WINDOW_CHARS) -> Iterator[str]:
 class TextClassifier:
     """A trained pipeline with its labels, thresholds, version and card."""
 
-    def __init__(self, pipeline: Pipeline, labels: Sequence[str],
-                 thresholds: dict[str, Thresholds], version: str,
-                 card: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        labels: Sequence[str],
+        thresholds: dict[str, Thresholds],
+        version: str,
+        card: dict[str, Any] | None = None,
+    ) -> None:
         self.pipeline = pipeline
         self.labels = list(labels)
         self.thresholds = thresholds
@@ -142,7 +152,7 @@ class TextClassifier:
                 scores[owner] = np.maximum(scores[owner], proba[row])
                 if review is not None:
                     for j in np.flatnonzero(better & (proba[row] >= review)):
-                        reasons[owner][self.labels[j]] = self._explain(X, row, j)
+                        reasons[owner][self.labels[j]] = self._explain(X, row, int(j))
         return scores, reasons
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
@@ -155,10 +165,18 @@ class TextClassifier:
         return [self._verdict(row, why) for row, why in zip(scores, reasons, strict=True)]
 
     def _verdict(self, row: np.ndarray, reasons: dict[str, Any]) -> Verdict:
-        levels = {label: self.thresholds[label].level(float(s)) for label, s in zip(self.labels, row, strict=True)}
-        flagged = sorted((label for label, lv in levels.items() if lv != "allow"),
-                         key=lambda label: -row[self.labels.index(label)])
-        decision: Decision = max(levels.values(), key=_RANK.__getitem__, default="allow")  # type: ignore[assignment]
+        levels = {
+            label: self.thresholds[label].level(float(s))
+            for label, s in zip(self.labels, row, strict=True)
+        }
+        flagged = sorted(
+            (label for label, lv in levels.items() if lv != "allow"),
+            key=lambda label: -row[self.labels.index(label)],
+        )
+        decision: Decision = "allow"
+        for level in levels.values():
+            if _RANK[level] > _RANK[decision]:
+                decision = level  # type: ignore[assignment]
         return Verdict(
             labels=flagged,
             scores={label: round(float(s), 4) for label, s in zip(self.labels, row, strict=True)},
@@ -198,8 +216,8 @@ class TextClassifier:
         push = values * weights[cols, label]
         merged: dict[str, float] = {}
         top_k = min(len(push), EXPLAIN_TOP * 2)
-        candidates = np.argpartition(-push, top_k - 1)[:top_k] if top_k else []
-        for k in sorted(candidates, key=lambda i: -push[i]):
+        candidates = np.argpartition(-push, top_k - 1)[:top_k] if top_k else np.zeros(0, int)
+        for k in sorted(candidates.tolist(), key=lambda i: -push[i]):
             if push[k] <= 0:
                 break
             name = self.feature_name(int(cols[k]))

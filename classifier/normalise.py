@@ -10,13 +10,34 @@ at once (one regex pass over the joined batch), which is what keeps the model fa
 
 from __future__ import annotations
 
+import logging
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 
-from underthesea.pipeline.text_normalize.text_normalizer import token_map
-
 from classifier.teencode import TEENCODE
+
+
+def _underthesea_tone_table() -> dict[str, str]:
+    """underthesea's syllable table, imported without its side effects on logging.
+
+    Importing underthesea calls ``logging.basicConfig`` and hangs a handler on stdout;
+    stdout is where our JSON goes, and the face configures logging itself.
+    """
+    root = logging.getLogger()
+    before = list(root.handlers)
+    from underthesea.pipeline.text_normalize.text_normalizer import token_map
+
+    for handler in root.handlers[:]:
+        if handler not in before:
+            root.removeHandler(handler)
+    ours = logging.getLogger("underthesea")
+    for handler in ours.handlers[:]:
+        if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
+            ours.removeHandler(handler)
+    return dict(token_map)
+
 
 SEPARATOR = "\n"  # between the texts of a batch; never left inside a text
 
@@ -56,7 +77,9 @@ def lower(text: str) -> str:
 
 # underthesea's own syllable table (what token_normalize looks up; it only rewrites
 # syllables of up to six letters), as one trie-shaped pattern over whole words.
-_TONES: dict[str, str] = {k: v for k, v in token_map.items() if len(k) <= 6 and k != v}
+_TONES: dict[str, str] = {
+    k: v for k, v in _underthesea_tone_table().items() if len(k) <= 6 and k != v
+}
 _MISPLACED = re.compile(r"(?<!\w)" + word_alternation(_TONES) + r"(?!\w)")
 
 
@@ -92,8 +115,11 @@ MASKS: tuple[tuple[str, str, bool], ...] = (
     ("email", r"[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+", False),
     ("telegram", r"(?:https?://)?(?:t|telegram)\.me/[\w+]+", False),
     ("telegram", rf"(?:tele|telegram|tlg){_S}*[:\-]?{_S}*@[\w.]+", True),
-    ("facebook", r"(?:https?://)?(?:www\.|m\.)?(?:facebook\.com|fb\.com|fb\.me|m\.me)/[\w./?=-]+",
-     False),
+    (
+        "facebook",
+        r"(?:https?://)?(?:www\.|m\.)?(?:facebook\.com|fb\.com|fb\.me|m\.me)/[\w./?=-]+",
+        False,
+    ),
     ("facebook", rf"(?:fb|facebook|face){_S}*[:\-]?{_S}*@[\w.]+", True),
     ("zalo", r"(?:https?://)?zalo\.me/[\w./-]+", False),
     ("zalo", rf"(?:zalo|zl|dalo){_S}*[:\-.]?{_S}*(?:{_PHONE}|@[\w.]+)", True),
@@ -130,7 +156,9 @@ def mask_entities(text: str) -> str:
 
 
 _SPACES = re.compile(" {2,}")
-_WHITESPACE = {ord(c): " " for c in "\t\r\f\v\x0b\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"}
+_WHITESPACE = {
+    ord(c): " " for c in "\t\r\f\v\x0b\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
+}
 _WHITESPACE.update({code: " " for code in range(0x2000, 0x200B)})
 
 
@@ -142,7 +170,9 @@ def squeeze_spaces(text: str) -> str:
 def _strip_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {}
     for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
-        base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c)
+        )
         if base.isascii() and base.isalpha() and base != chr(code):
             table[code] = base
     table.update({ord("đ"): "d", ord("Đ"): "D"})

@@ -27,13 +27,15 @@ from classifier.training import FORMAT_VERSION
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 README_FILE = "MODEL_CARD.md"
-TRUSTED_TYPES = frozenset({
-    "classifier.features.CharNgrams",
-    "classifier.features.SyllableNgrams",
-    "classifier.model.Normaliser",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
-})
+TRUSTED_TYPES = frozenset(
+    {
+        "classifier.features.CharNgrams",
+        "classifier.features.SyllableNgrams",
+        "classifier.model.Normaliser",
+        "sklearn.calibration._CalibratedClassifier",
+        "sklearn.calibration._SigmoidCalibration",
+    }
+)
 
 
 def sha256_file(path: Path) -> str:
@@ -52,16 +54,19 @@ def save(model: TextClassifier, directory: Path) -> Path:
     try:
         sio.dump(model.pipeline, staging / MODEL_FILE)
         card = dict(model.card)
-        card.update({
-            "format_version": FORMAT_VERSION,
-            "version": model.version,
-            "labels": model.labels,
-            "thresholds": {label: vars(t) for label, t in model.thresholds.items()},
-            "model_file": MODEL_FILE,
-            "sha256": sha256_file(staging / MODEL_FILE),
-        })
-        (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n",
-                                         encoding="utf-8")
+        card.update(
+            {
+                "format_version": FORMAT_VERSION,
+                "version": model.version,
+                "labels": model.labels,
+                "thresholds": {label: vars(t) for label, t in model.thresholds.items()},
+                "model_file": MODEL_FILE,
+                "sha256": sha256_file(staging / MODEL_FILE),
+            }
+        )
+        (staging / CARD_FILE).write_text(
+            json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         (staging / README_FILE).write_text(card_markdown(card), encoding="utf-8")
         if directory.exists():
             shutil.rmtree(directory)
@@ -100,12 +105,16 @@ def load(directory: Path) -> TextClassifier:
     if not model_path.is_file():
         raise ClassifierError(f"{directory} has no {MODEL_FILE}.")
     if sha256_file(model_path) != card.get("sha256"):
-        raise ClassifierError(f"{model_path} does not match the sha256 in its card: damaged or replaced.")
+        raise ClassifierError(
+            f"{model_path} does not match the sha256 in its card: damaged or replaced."
+        )
     try:
         untrusted = set(sio.get_untrusted_types(file=model_path))
         refused = sorted(untrusted - TRUSTED_TYPES)
         if refused:
-            raise ClassifierError(f"{model_path} contains a type that is not trusted: {refused[0]}.")
+            raise ClassifierError(
+                f"{model_path} contains a type that is not trusted: {refused[0]}."
+            )
         pipeline = sio.load(model_path, trusted=sorted(untrusted))
     except ClassifierError:
         raise
@@ -144,8 +153,10 @@ def card_markdown(card: dict[str, Any]) -> str:
     for label in card["labels"]:
         th = card["thresholds"][label]
         m = test.get("labels", {}).get(label, {})
-        lines.append(f"| {label} | {th['review']} | {th['block']} | {m.get('f1', '-')} | "
-                     f"{m.get('pr_auc', '-')} | {m.get('support', '-')} |")
+        lines.append(
+            f"| {label} | {th['review']} | {th['block']} | {m.get('f1', '-')} | "
+            f"{m.get('pr_auc', '-')} | {m.get('support', '-')} |"
+        )
     if test:
         slices = test.get("slices", {})
         lines += [
@@ -154,7 +165,8 @@ def card_markdown(card: dict[str, Any]) -> str:
             f" {test.get('macro_f1_at_half')} (at p >= 0.5), PR-AUC {test.get('macro_pr_auc')},"
             f" calibration error {test.get('calibration', {}).get('ece')}.",
             "Robustness slices, macro-F1: "
-            + ", ".join(f"{k} {v.get('macro_f1')}" for k, v in slices.items()) + ".",
+            + ", ".join(f"{k} {v.get('macro_f1')}" for k, v in slices.items())
+            + ".",
         ]
     lines += ["", "Known limits: see classifier/data/DATASHEET.md.", ""]
     return "\n".join(lines)

@@ -14,16 +14,48 @@ from classifier.normalise import nfc, strip_accents
 
 # word or phrase (lower case, with diacritics) -> how it is often typed
 TEEN_REWRITES: dict[str, str] = {
-    "không": "ko", "được": "dc", "gì": "j", "vậy": "z", "rồi": "r", "với": "vs",
-    "biết": "bik", "mình": "mk", "người yêu": "ny", "anh em": "ae", "mọi người": "mn",
-    "nhắn tin": "nt", "số điện thoại": "sdt", "cũng": "cx", "mới": "ms", "nữa": "nx",
-    "thích": "thik", "yêu": "iu", "trước": "trc", "bao giờ": "bh", "quá": "wa",
-    "như thế nào": "ntn", "em": "e", "anh": "a", "chị": "c", "bạn": "b", "tôi": "t",
-    "tài khoản": "tk", "facebook": "fb", "zalo": "zl", "cảm ơn": "tks", "đi": "đj",
-    "luôn": "lun", "thôi": "thui", "chồng": "ck", "vợ": "vk", "hôm nay": "hnay",
+    "không": "ko",
+    "được": "dc",
+    "gì": "j",
+    "vậy": "z",
+    "rồi": "r",
+    "với": "vs",
+    "biết": "bik",
+    "mình": "mk",
+    "người yêu": "ny",
+    "anh em": "ae",
+    "mọi người": "mn",
+    "nhắn tin": "nt",
+    "số điện thoại": "sdt",
+    "cũng": "cx",
+    "mới": "ms",
+    "nữa": "nx",
+    "thích": "thik",
+    "yêu": "iu",
+    "trước": "trc",
+    "bao giờ": "bh",
+    "quá": "wa",
+    "như thế nào": "ntn",
+    "em": "e",
+    "anh": "a",
+    "chị": "c",
+    "bạn": "b",
+    "tôi": "t",
+    "tài khoản": "tk",
+    "facebook": "fb",
+    "zalo": "zl",
+    "cảm ơn": "tks",
+    "đi": "đj",
+    "luôn": "lun",
+    "thôi": "thui",
+    "chồng": "ck",
+    "vợ": "vk",
+    "hôm nay": "hnay",
 }
 _REWRITE = re.compile(
-    r"(?<!\w)(" + "|".join(sorted(map(re.escape, TEEN_REWRITES), key=len, reverse=True)) + r")(?!\w)"
+    r"(?<!\w)("
+    + "|".join(sorted(map(re.escape, TEEN_REWRITES), key=len, reverse=True))
+    + r")(?!\w)"
 )
 
 

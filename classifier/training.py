@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import sklearn
+from tqdm import tqdm
 
 from classifier.corpus import Record, by_split, data_hash
 from classifier.errors import ClassifierError
@@ -32,8 +33,14 @@ def label_matrix(records: Sequence[Record], labels: Sequence[str] = LABEL_IDS) -
     return np.array([[label in r.labels for label in labels] for r in records], dtype=int)
 
 
-def train(records: Sequence[Record], *, c: float = DEFAULT_C, name: str = "tamsoat-text",
-          sources: Sequence[str] = (), progress: bool = False) -> TextClassifier:
+def train(
+    records: Sequence[Record],
+    *,
+    c: float = DEFAULT_C,
+    name: str = "tamsoat-text",
+    sources: Sequence[str] = (),
+    progress: bool = False,
+) -> TextClassifier:
     """Build a :class:`TextClassifier` from labelled records (all splits: see module doc)."""
     records = sorted(records, key=lambda r: r.id)
     parts = by_split(records)
@@ -49,14 +56,21 @@ def train(records: Sequence[Record], *, c: float = DEFAULT_C, name: str = "tamso
         raise ClassifierError("the train split has no safe text (a record with no label).")
     digest = data_hash(records)
     version = f"{name}-{FORMAT_VERSION}.{_fingerprint(digest, c)}"
-    log.info("training %s on %d texts (dev %d, test %d)", version, len(train_part), len(dev), len(test))
+    log.info(
+        "training %s on %d texts (dev %d, test %d)", version, len(train_part), len(dev), len(test)
+    )
+    steps = tqdm(total=3, desc="training", unit="step", disable=not progress, leave=False)
     pipeline = build_pipeline(c=c)
     pipeline.fit([r.text for r in train_part], y)
+    steps.update()
     provisional = TextClassifier(pipeline, LABEL_IDS, {}, version)
     dev_scores = provisional.scores([r.text for r in dev])
     dev_truth = label_matrix(dev)
-    thresholds = {label: choose(dev_truth[:, j], dev_scores[:, j]) for j, label in enumerate(LABEL_IDS)}
+    thresholds = {
+        label: choose(dev_truth[:, j], dev_scores[:, j]) for j, label in enumerate(LABEL_IDS)
+    }
     model = TextClassifier(pipeline, LABEL_IDS, thresholds, version)
+    steps.update()
     card: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "version": version,
@@ -66,13 +80,17 @@ def train(records: Sequence[Record], *, c: float = DEFAULT_C, name: str = "tamso
             "sources": list(sources),
             "records": len(records),
             "splits": {k: len(v) for k, v in parts.items()},
-            "positives": {label: int(label_matrix(records)[:, j].sum()) for j, label in enumerate(LABEL_IDS)},
+            "positives": {
+                label: int(label_matrix(records)[:, j].sum()) for j, label in enumerate(LABEL_IDS)
+            },
         },
         "params": {"c": c, "min_df": 2, "char_ngrams": [2, 5], "syllable_ngrams": [1, 2]},
         "thresholds": {label: vars(t) for label, t in thresholds.items()},
         "metrics": {"test": evaluate(model, test, progress=progress, slices=True) if test else {}},
         "software": {"scikit-learn": sklearn.__version__, "numpy": np.__version__},
     }
+    steps.update()
+    steps.close()
     model.card = card
     return model
 
