@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from reports.errors import StoreError
@@ -70,12 +70,16 @@ def build_notice(store: Store, req: BuildRequest) -> BuiltNotice:
         raise NoticeError("The deadline must be at least one hour.")
     _check_out_dir(req.out_dir)
     key = load_private_key(req.private_key)
-    now = (req.now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    # The files show whole seconds; the row keeps the exact time (unique per platform).
+    now = (req.now or datetime.now(UTC)).astimezone(UTC)
     pid = req.platform.id
     tmp = req.out_dir.parent / f".{req.out_dir.name}.tmp-{uuid.uuid4().hex[:8]}"
     moved = False
     try:
         with store.session() as s:
+            if s.get_bind().dialect.name == "postgresql":
+                # Two builds for one platform at once would both take the same findings.
+                s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": pid})
             if req.repeat:
                 cands = repeat_candidates(s, pid, now)
                 if not cands:
