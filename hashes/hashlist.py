@@ -66,7 +66,7 @@ def parse_hashlist(
     """Validate a whole list held in memory (see ``read_hashlist``)."""
     text = _decode(raw, name)
     first = next((line for line in text.splitlines() if line.strip()), "")
-    if first.strip().lower().startswith("algo,") or first.strip().lower() == "algo":
+    if {cell.strip().lower() for cell in first.split(",")} & set(CSV_COLUMNS):
         if algo is not None or category is not None:
             raise HashListError(
                 f"{name} is a CSV hash list, which names each line's algo and category; "

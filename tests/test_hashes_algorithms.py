@@ -16,7 +16,6 @@ from hashes.errors import InvalidHash, UnknownAlgorithm
 from hashes.pdq import DIHEDRAL_NAMES, pdq_from_luma
 from hashes.samples import encode, scene
 
-
 IMAGES = tuple(encode(scene(seed)) for seed in range(4))
 
 
@@ -52,9 +51,7 @@ class AlgorithmConformance:
     def test_same_bytes_same_hash(self, images: list[bytes]) -> None:
         assert self.compute(images[1]) == self.compute(images[1])
 
-    def test_distance_is_hamming_symmetric_and_zero_to_itself(
-        self, images: list[bytes]
-    ) -> None:
+    def test_distance_is_hamming_symmetric_and_zero_to_itself(self, images: list[bytes]) -> None:
         algo = algorithms.get(self.name)
         a, b = self.compute(images[0]), self.compute(images[1])
         assert algo.distance(a, a) == 0
@@ -192,9 +189,7 @@ class TestSha256(ExactConformance):
 
 def test_every_registered_algorithm_has_a_conformance_class() -> None:
     tested = {
-        sub.name
-        for cls in AlgorithmConformance.__subclasses__()
-        for sub in cls.__subclasses__()
+        sub.name for cls in AlgorithmConformance.__subclasses__() for sub in cls.__subclasses__()
     }
     assert tested == set(ALGO_NAMES)
 

@@ -38,8 +38,15 @@ def as_set(result) -> set[tuple[int, int, int]]:
 
 @pytest.mark.parametrize(
     ("bits", "radius", "n"),
-    [(256, 31, 3000), (256, 30, 3000), (256, 0, 500), (256, 47, 2000), (64, 10, 4000),
-     (64, 3, 4000), (128, 20, 2000)],
+    [
+        (256, 31, 3000),
+        (256, 30, 3000),
+        (256, 0, 500),
+        (256, 47, 2000),
+        (64, 10, 4000),
+        (64, 3, 4000),
+        (128, 20, 2000),
+    ],
 )
 def test_mih_answers_exactly_what_brute_force_does(bits: int, radius: int, n: int) -> None:
     rng = np.random.default_rng(bits + radius)
