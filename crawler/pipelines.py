@@ -21,8 +21,9 @@ import classifier
 import hashes
 from crawler.extract import sha256_text
 from crawler.items import PageItem
-from hashes.matcher import Match, Matcher
+from hashes.matcher import Match, Matcher, Thresholds
 from reports import hashlists
+from reports.recheck import record_recheck
 from reports.records import FindingRecord, ImageRecord, PageRecord, TextUnitRecord
 from reports.store import Store
 
@@ -76,10 +77,11 @@ class ImagePipeline:
     guard apply), hash it in memory, match it, and drop the bytes."""
 
     def __init__(self, crawler: Crawler, matcher: Matcher | None, max_bytes: int,
-                 threshold: int | None, dihedral: bool) -> None:
+                 max_pixels: int, threshold: Thresholds, dihedral: bool) -> None:
         self.crawler = crawler
         self.matcher = matcher
         self.max_bytes = max_bytes
+        self.max_pixels = max_pixels
         self.threshold = threshold
         self.dihedral = dihedral
         self.seen: dict[str, asyncio.Future[ImageResult]] = {}
@@ -90,14 +92,19 @@ class ImagePipeline:
         names = settings.getlist("TAMSOAT_HASHLISTS") or None
         with Store.open(settings["TAMSOAT_DB_URL"]) as store:
             entries = hashlists.load_entries(store, names)
-        matcher = Matcher.build(entries) if entries else None
+        min_quality = settings.getint("TAMSOAT_MIN_PDQ_QUALITY", 50)
+        matcher = Matcher.build(entries, min_pdq_quality=min_quality) if entries else None
         log.info("matching images against %d hash-list entries", len(entries))
-        threshold = settings.get("TAMSOAT_MATCH_THRESHOLD")
+        one = settings.get("TAMSOAT_MATCH_THRESHOLD")
+        threshold: Thresholds = (
+            int(one) if one is not None else {"pdq": settings.getint("TAMSOAT_PDQ_THRESHOLD", 31)}
+        )
         return cls(
             crawler,
             matcher,
             settings.getint("TAMSOAT_MAX_IMAGE_BYTES", 20 * 1024 * 1024),
-            int(threshold) if threshold is not None else None,
+            settings.getint("TAMSOAT_MAX_IMAGE_PIXELS", 64_000_000),
+            threshold,
             settings.getbool("TAMSOAT_MATCH_DIHEDRAL", False),
         )
 
@@ -130,7 +137,9 @@ class ImagePipeline:
             stats.inc_value("tamsoat/images/skipped")
             return ImageResult(url, error=f"HTTP {response.status} {content_type.decode()}")
         try:
-            result = await asyncio.to_thread(hashes.hash_bytes, response.body)
+            result = await asyncio.to_thread(
+                hashes.hash_bytes, response.body, max_pixels=self.max_pixels
+            )
         except hashes.HashError as exc:
             stats.inc_value("tamsoat/images/broken")
             log.warning("image %s is broken: %s", url, exc)
@@ -218,14 +227,13 @@ class StorePipeline:
         ), session=s)
         self.store.add_image_occurrence(page_id, image_id, now, session=s)
         for match in image.matches:
-            exact = match.algo in ("md5", "sha256")
             self._count_labels([match.category])
             self.store.upsert_finding(FindingRecord(
                 kind="image", page_url=item.url, subject=image.url,
                 detector=f"hashlist:{match.list_name}:{match.entry_id}",
                 url=image.url, platform=item.platform, labels=[match.category],
                 decision="block" if match.trusted else "review",
-                method="exact_hash" if exact else "hash_match", seen_at=now,
+                method="exact_hash" if match.exact else "hash_match", seen_at=now,
                 detector_version=f"{match.list_name}@v{match.list_version}",
                 image_id=image_id, hash_list_id=match.list_id,
                 hash_list_version=match.list_version, hash_list_entry_id=match.entry_id,
@@ -255,8 +263,6 @@ class RecheckPipeline:
         self.store.close()
 
     def process_item(self, outcome: Any) -> Any:
-        from reports.recheck import record_recheck
-
         record_recheck(self.store, outcome.target.item_id, outcome.result,
                        outcome.http_status, outcome.detail, outcome.checked_at)
         _stats(self.crawler).inc_value(f"tamsoat/recheck/{outcome.result}")

@@ -35,7 +35,10 @@ class CrawlOptions:
     max_image_bytes: int = 20 * 1024 * 1024
     request_timeout: float = 30.0
     platforms_file: Path | None = None
-    match_threshold: int | None = None
+    match_threshold: int | None = None  # one distance for every perceptual algorithm
+    pdq_threshold: int = 31
+    min_pdq_quality: int = 50
+    max_image_pixels: int = 64_000_000
     match_dihedral: bool = False
 
 
@@ -64,13 +67,14 @@ def scrapy_settings(opts: CrawlOptions) -> dict[str, Any]:
         "RETRY_TIMES": 2,
         "DEPTH_LIMIT": opts.max_depth,
         "CLOSESPIDER_TIMEOUT": opts.timeout,
+        "CLOSESPIDER_ITEMCOUNT": opts.max_pages,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "INFO",
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.middlewares.HostGuardMiddleware": 50,
-            "crawler.middlewares.PolitenessMiddleware": 120,
+            "crawler.middlewares.PolitenessMiddleware": 560,  # after RetryMiddleware (550)
         },
         "ITEM_PIPELINES": {
             "crawler.pipelines.TextPipeline": 100,
@@ -85,6 +89,9 @@ def scrapy_settings(opts: CrawlOptions) -> dict[str, Any]:
         "TAMSOAT_MAX_IMAGE_BYTES": opts.max_image_bytes,
         "TAMSOAT_PLATFORMS_FILE": str(opts.platforms_file) if opts.platforms_file else None,
         "TAMSOAT_MATCH_THRESHOLD": opts.match_threshold,
+        "TAMSOAT_PDQ_THRESHOLD": opts.pdq_threshold,
+        "TAMSOAT_MIN_PDQ_QUALITY": opts.min_pdq_quality,
+        "TAMSOAT_MAX_IMAGE_PIXELS": opts.max_image_pixels,
         "TAMSOAT_MATCH_DIHEDRAL": opts.match_dihedral,
     }
     if opts.job_dir is not None:

@@ -146,3 +146,11 @@ def run_cli(home: Path) -> object:
         return Run(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default model built once per test session from the shipped corpus."""
+    from classifier.default import build_default
+
+    return build_default(tmp_path_factory.mktemp("model") / "default")

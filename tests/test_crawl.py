@@ -18,7 +18,7 @@ from sqlalchemy import select
 from reports.models import Crawl, Page
 from reports.store import Store
 from tamsoat.demo.server import SiteServer, serve
-from tests.sites import comments, jpeg, page, write
+from sites import comments, jpeg, page, write
 
 pytestmark = pytest.mark.slow
 

@@ -96,6 +96,9 @@ class TamsoatSpider(scrapy.Spider):
         """The page as an item, or None (counted) when it cannot be read as HTML text."""
         if not self.is_html(response):
             return None
+        if not self.budget_left:
+            self.count("pages/over_budget")
+            return None
         assert isinstance(response, TextResponse)
         try:
             text = response.text

@@ -53,21 +53,25 @@ def validate_allow_hosts(values: tuple[str, ...]) -> None:
             raise click.BadParameter(str(exc), param_hint="--allow-host") from None
 
 
-def crawl_options(config: Config, seeds: list[str], **kw: Any) -> CrawlOptions:
+def crawl_options(config: Config, seeds: list[str], **overrides: Any) -> CrawlOptions:
     """The face's settings and the command's options, as the crawler's one options object."""
-    return CrawlOptions(
-        seeds=seeds,
-        db_url=config.db_url,
-        model_cache=config.home / "models",
-        contact_url=config.crawl.contact_url,
-        version=__version__,
-        download_delay=config.crawl.download_delay,
-        concurrent_requests_per_host=config.crawl.concurrent_requests_per_host,
-        max_page_bytes=config.crawl.max_page_bytes,
-        max_image_bytes=config.crawl.max_image_bytes,
-        platforms_file=config.home / "platforms.toml",
-        **kw,
-    )
+    values: dict[str, Any] = {
+        "seeds": seeds,
+        "db_url": config.db_url,
+        "model_cache": config.home / "models",
+        "contact_url": config.crawl.contact_url,
+        "version": __version__,
+        "download_delay": config.crawl.download_delay,
+        "concurrent_requests_per_host": config.crawl.concurrent_requests_per_host,
+        "max_page_bytes": config.crawl.max_page_bytes,
+        "max_image_bytes": config.crawl.max_image_bytes,
+        "platforms_file": config.home / "platforms.toml",
+        "pdq_threshold": config.hashes.pdq_threshold,
+        "min_pdq_quality": config.hashes.min_pdq_quality,
+        "max_image_pixels": config.hashes.max_image_pixels,
+    }
+    values.update(overrides)
+    return CrawlOptions(**values)
 
 
 class ProgressView:
