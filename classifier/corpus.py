@@ -51,9 +51,13 @@ class Record:
 
 
 def split_of(record_id: str) -> str:
-    """80 / 10 / 10 by the first bytes of sha256(id): stable across runs and machines."""
+    """70 / 15 / 15 by the first bytes of sha256(id): stable across runs and machines.
+
+    Dev and test get 15% each because thresholds are chosen on dev and figures reported
+    on test; with a few thousand records, 10% would leave a few dozen texts per label.
+    """
     bucket = int.from_bytes(hashlib.sha256(record_id.encode("utf-8")).digest()[:4], "big") % 100
-    return "train" if bucket < 80 else "dev" if bucket < 90 else "test"
+    return "train" if bucket < 70 else "dev" if bucket < 85 else "test"
 
 
 def default_corpus_files() -> list[Path]:

@@ -15,26 +15,22 @@ import tempfile
 import threading
 from pathlib import Path
 
-import sklearn
-
 from classifier.corpus import default_corpus_files, read_corpus
 from classifier.errors import ClassifierError
 from classifier.model import TextClassifier
 from classifier.persist import load, save
-from classifier.training import FORMAT_VERSION, train
+from classifier.training import code_fingerprint, train
 
 log = logging.getLogger(__name__)
 
-_CODE = ("normalise.py", "teencode.py", "features.py", "model.py", "training.py", "thresholds.py")
 _lock = threading.Lock()
 _loaded: dict[Path, TextClassifier] = {}
 
 
 def default_key() -> str:
     """Fingerprint of everything the default model is built from."""
-    digest = hashlib.sha256(f"{FORMAT_VERSION}|{sklearn.__version__}".encode())
-    here = Path(__file__).resolve().parent
-    for path in [*default_corpus_files(), *(here / name for name in _CODE)]:
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for path in default_corpus_files():
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 

@@ -34,7 +34,7 @@ from classifier.thresholds import Thresholds
 
 Decision = Literal["allow", "review", "block"]
 _RANK = {"allow": 0, "review": 1, "block": 2}
-WINDOW_CHARS = 3000
+WINDOW_CHARS = 1000  # about a paragraph: one harmful sentence is not drowned out
 BATCH_CHARS = 400_000  # characters featurised at once: bounds memory
 BATCH_TEXTS = 512
 EXPLAIN_TOP = 5
@@ -85,8 +85,15 @@ class Verdict:
     explanation: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
+_SENTENCE_END = (". ", "! ", "? ", "\n", "… ")
+
+
 def windows(text: str, size: int = WINDOW_CHARS) -> Iterator[str]:
-    """Cut a long text into pieces of at most ``size`` characters, at a space if one is near."""
+    """Cut a long text into pieces of at most ``size`` characters.
+
+    Each cut falls at a sentence end in the second half of the piece if there is one,
+    else at a space, else anywhere; nothing is dropped or repeated.
+    """
     if len(text) <= size:
         yield text
         return
@@ -94,8 +101,12 @@ def windows(text: str, size: int = WINDOW_CHARS) -> Iterator[str]:
     while start < len(text):
         end = min(start + size, len(text))
         if end < len(text):
-            space = text.rfind(" ", start + size // 2, end)
-            end = space + 1 if space > 0 else end
+            lo = start + size // 2
+            cut = max(text.rfind(mark, lo, end) + len(mark) for mark in _SENTENCE_END)
+            if cut <= lo:
+                space = text.rfind(" ", lo, end)
+                cut = space + 1 if space >= 0 else end
+            end = cut
         yield text[start:end]
         start = end
 
@@ -162,11 +173,15 @@ class TextClassifier:
     def classify(self, texts: Sequence[str], explain: bool = True) -> list[Verdict]:
         """Verdicts for a batch of texts (any length; empty text is allowed)."""
         scores, reasons = self._run(texts, explain)
-        return [self._verdict(row, why) for row, why in zip(scores, reasons, strict=True)]
+        return [
+            self._verdict(row, why, judged=bool(text.strip()))
+            for text, row, why in zip(texts, scores, reasons, strict=True)
+        ]
 
-    def _verdict(self, row: np.ndarray, reasons: dict[str, Any]) -> Verdict:
+    def _verdict(self, row: np.ndarray, reasons: dict[str, Any], judged: bool = True) -> Verdict:
+        """Levels from the thresholds; a blank text has nothing to judge and is allowed."""
         levels = {
-            label: self.thresholds[label].level(float(s))
+            label: self.thresholds[label].level(float(s)) if judged else "allow"
             for label, s in zip(self.labels, row, strict=True)
         }
         flagged = sorted(

@@ -93,11 +93,18 @@ def fix_tone_marks(text: str) -> str:
 
 
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+_STRETCHED_TONE = re.compile(r"([^\W\d_])([a-z])\2+")
+
+
+def _drop_bare_vowels(match: re.Match[str]) -> str:
+    toned, bare = match[1], match[2]
+    return toned if strip_accents(toned) == bare and toned != bare else match[0]
 
 
 def collapse_repeats(text: str) -> str:
-    """Runs of three or more of the same letter become one ("điiiii" -> "đi")."""
-    return _REPEATS.sub(r"\1", text)
+    """Stretched letters become one: "điiiii" -> "đi", "quáaaa" -> "quá" (the stretch
+    of a toned vowel is typed with the bare letter)."""
+    return _REPEATS.sub(r"\1", _STRETCHED_TONE.sub(_drop_bare_vowels, text))
 
 
 # Entity masks: (kind, pattern, keeps the platform word). Order matters where two could

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -95,6 +96,25 @@ def train(
     return model
 
 
+# The code that turns text into features: a change here changes what a model means.
+FEATURE_CODE = (
+    "normalise.py",
+    "teencode.py",
+    "features.py",
+    "model.py",
+    "training.py",
+    "thresholds.py",
+)
+
+
+def code_fingerprint() -> str:
+    digest = hashlib.sha256(f"{FORMAT_VERSION}|{sklearn.__version__}".encode())
+    here = Path(__file__).resolve().parent
+    for name in FEATURE_CODE:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def _fingerprint(digest: str, c: float) -> str:
-    text = f"{digest}|{c}|{FORMAT_VERSION}|{sklearn.__version__}"
+    text = f"{digest}|{c}|{code_fingerprint()}"
     return hashlib.sha256(text.encode()).hexdigest()[:12]
