@@ -39,7 +39,7 @@ CHUNK_BITS = 16
 BUCKETS = 1 << CHUNK_BITS
 FORMAT_VERSION = 1
 # Answer queries in batches of about this many candidates: bounded memory, good speed.
-BATCH_CANDIDATES = 1 << 17
+BATCH_CANDIDATES = 1 << 16
 
 U8 = NDArray[np.uint8]
 I64 = NDArray[np.int64]
@@ -86,23 +86,32 @@ class PackedInts:
         self._mask = np.uint64((1 << width) - 1)
 
     @classmethod
+    def zeros(cls, size: int, width: int) -> PackedInts:
+        return cls(np.zeros(size * width // 64 + 2, dtype=np.uint64), width, size)
+
+    @classmethod
     def pack(cls, values: I64, width: int) -> PackedInts:
+        packed = cls.zeros(len(values), width)
+        packed.put(0, values)
+        return packed
+
+    def put(self, start: int, values: I64) -> None:
+        """Store ``values`` at indexes start, start + 1, ... (slots still zero)."""
         n = len(values)
+        if not n:
+            return
         v = values.astype(np.uint64)
-        bitpos = np.arange(n, dtype=np.uint64) * np.uint64(width)
+        bitpos = (np.arange(n, dtype=np.uint64) + np.uint64(start)) * np.uint64(self.width)
         word = (bitpos >> np.uint64(6)).astype(np.int64)
         shift = bitpos & np.uint64(63)
-        words = np.zeros(n * width // 64 + 2, dtype=np.uint64)
-        if n:
-            lo = v << shift
-            spill = shift + np.uint64(width) > np.uint64(64)
-            hi = np.where(spill, v >> np.minimum(np.uint64(64) - shift, np.uint64(63)), 0)
-            firsts = np.flatnonzero(np.r_[True, word[1:] != word[:-1]])
-            targets = word[firsts]
-            # Bits of different values never overlap, so a sum is an OR.
-            words[targets] |= np.add.reduceat(lo, firsts)
-            words[targets + 1] |= np.add.reduceat(hi.astype(np.uint64), firsts)
-        return cls(words, width, n)
+        lo = v << shift
+        spill = shift + np.uint64(self.width) > np.uint64(64)
+        hi = np.where(spill, v >> np.minimum(np.uint64(64) - shift, np.uint64(63)), 0)
+        firsts = np.flatnonzero(np.r_[True, word[1:] != word[:-1]])
+        targets = word[firsts]
+        # Bits of different values never overlap, so a sum is an OR.
+        self.words[targets] |= np.add.reduceat(lo, firsts)
+        self.words[targets + 1] |= np.add.reduceat(hi.astype(np.uint64), firsts)
 
     def get(self, index: I64) -> I64:
         bitpos = index * self.width
@@ -151,7 +160,7 @@ class MIHIndex:
         tail: U64,
         ids: I64,
         offsets: NDArray[np.uint32] | NDArray[np.int64],
-        perms: list[PackedInts],
+        perms: PackedInts,
     ) -> None:
         self.bits = bits
         self.tables = bits // CHUNK_BITS
@@ -192,12 +201,13 @@ class MIHIndex:
         width = max(1, int(max(n - 1, 0)).bit_length())
         tables = bits // CHUNK_BITS
         offsets = np.zeros((tables, BUCKETS + 1), dtype=np.int64 if n >= 2**32 else np.uint32)
-        perms: list[PackedInts] = []
+        # One packed array for the positions of tables 1.. (table 0 is the data order).
+        perms = PackedInts.zeros((tables - 1) * n, width)
         for t in range(tables):
             counts = np.bincount(chunks[:, t], minlength=BUCKETS)
             offsets[t, 1:] = np.cumsum(counts)
             if t:
-                perms.append(PackedInts.pack(np.argsort(chunks[:, t], kind="stable"), width))
+                perms.put((t - 1) * n, np.argsort(chunks[:, t], kind="stable"))
         return cls(bits, head, tail, ids, offsets, perms)
 
     def add(self, hashes: U8, ids: I64) -> None:
@@ -233,7 +243,7 @@ class MIHIndex:
             + self.tail.nbytes
             + self.ids.nbytes
             + self.offsets.nbytes
-            + sum(p.words.nbytes for p in self.perms)
+            + self.perms.words.nbytes
         )
 
     # -- querying --------------------------------------------------------------------
@@ -282,34 +292,41 @@ class MIHIndex:
         self, queries: U8, radius: int, radii: list[int], first: int
     ) -> tuple[I64, I64, I64]:
         qchunks = _chunks(queries)
+        half = self.head.shape[1]
         qwords = queries.view(np.uint64)
-        found_q: list[I64] = []
-        found_pos: list[I64] = []
+        qhead = np.ascontiguousarray(qwords[:, :half])
+        qtail = np.ascontiguousarray(qwords[:, half:])
+        count = len(queries)
+        # All tables' probes at once, table 0 first: a bucket's range in the flattened
+        # offsets, and where that table's positions start in the packed array.
+        keys: list[I64] = []
+        bases: list[I64] = []
+        owners: list[I64] = []
         for t, rho in enumerate(radii):
             if rho < 0:
                 continue
             masks = _MASKS[rho]
-            keys = (qchunks[:, t, None] ^ masks[None, :]).ravel()
-            table = self.offsets[t]
-            starts = np.take(table, keys).astype(np.int64)
-            lengths = np.take(table, keys + 1).astype(np.int64) - starts
-            sorted_pos = _expand(starts, lengths)
-            if not len(sorted_pos):
-                continue
-            per_query = lengths.reshape(len(queries), -1).sum(axis=1)
-            found_q.append(np.repeat(np.arange(len(queries), dtype=np.int64), per_query))
-            found_pos.append(sorted_pos if t == 0 else self.perms[t - 1].get(sorted_pos))
-        if not found_q:
+            keys.append((qchunks[:, t, None] ^ masks[None, :]).ravel() + t * (BUCKETS + 1))
+            bases.append(np.full(count * len(masks), max(t - 1, 0) * self.size, np.int64))
+            owners.append(np.repeat(np.arange(count, dtype=np.int64), len(masks)))
+        flat = self.offsets.reshape(-1)
+        key = np.concatenate(keys)
+        starts = np.take(flat, key).astype(np.int64)
+        lengths = np.take(flat, key + 1).astype(np.int64) - starts
+        in_table0 = int(lengths[: len(keys[0])].sum())
+        slots = _expand(starts + np.concatenate(bases), lengths)
+        if not len(slots):
             return _empty()
-        q = np.concatenate(found_q)
-        pos = np.concatenate(found_pos)
-        half = self.head.shape[1]
+        q = np.repeat(np.concatenate(owners), lengths)
+        pos = np.empty_like(slots)
+        pos[:in_table0] = slots[:in_table0]
+        pos[in_table0:] = self.perms.get(slots[in_table0:])
         # np.take gathers rows several times faster than fancy indexing.
-        dist = _distance(np.take(self.head, pos, axis=0), np.take(qwords[:, :half], q, axis=0))
+        dist = _distance(np.take(self.head, pos, axis=0), np.take(qhead, q, axis=0))
         keep = np.flatnonzero(dist <= radius)
         q, pos, dist = q[keep], pos[keep], dist[keep]
         if self.tail.shape[1]:
-            rest = np.take(self.tail, pos, axis=0) ^ np.take(qwords[:, half:], q, axis=0)
+            rest = np.take(self.tail, pos, axis=0) ^ np.take(qtail, q, axis=0)
             dist = dist + _distance(rest, None)
             keep = np.flatnonzero(dist <= radius)
             q, pos, dist = q[keep], pos[keep], dist[keep]
@@ -344,13 +361,8 @@ class MIHIndex:
         np.save(path / "tail.npy", np.asarray(index.tail))
         np.save(path / "ids.npy", np.asarray(index.ids))
         np.save(path / "offsets.npy", np.asarray(index.offsets))
-        width = index.perms[0].width if index.perms else 1
-        stacked = (
-            np.stack([np.asarray(p.words) for p in index.perms])
-            if index.perms
-            else np.zeros((0, 2), np.uint64)
-        )
-        np.save(path / "perms.npy", stacked)
+        width = index.perms.width
+        np.save(path / "perms.npy", np.asarray(index.perms.words))
         meta = {"format": FORMAT_VERSION, "bits": index.bits, "size": index.size, "width": width}
         (path / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
@@ -373,7 +385,7 @@ class MIHIndex:
         except (OSError, ValueError, KeyError) as exc:
             raise IndexFormatError(f"{path}: not a readable saved index ({exc})") from None
         size, width = int(meta["size"]), int(meta["width"])
-        perms = [PackedInts(stacked[t], width, size) for t in range(len(stacked))]
+        perms = PackedInts(stacked, width, size * (len(offsets) - 1))
         return cls(int(meta["bits"]), head, tail, ids, offsets, perms)
 
 
