@@ -35,7 +35,7 @@ from classifier.thresholds import Thresholds
 Decision = Literal["allow", "review", "block"]
 _RANK = {"allow": 0, "review": 1, "block": 2}
 WINDOW_CHARS = 1000  # about a paragraph: one harmful sentence is not drowned out
-BATCH_CHARS = 400_000  # characters featurised at once: bounds memory
+BATCH_CHARS = 200_000  # characters featurised at once: bounds memory
 BATCH_TEXTS = 512
 EXPLAIN_TOP = 5
 
