@@ -9,7 +9,7 @@ import pytest
 
 from classifier.corpus import data_hash, iter_jsonl, read_corpus, split_of
 from classifier.errors import ClassifierError
-from classifier.loaders import guess_register, read_spec, read_vihos, read_victsd, read_vihsd
+from classifier.loaders import guess_register, read_spec, read_victsd, read_vihos, read_vihsd
 
 
 def _jsonl(path: Path, rows: list[object]) -> Path:
