@@ -21,12 +21,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
 from hashes.index import MIHIndex
 
+T = TypeVar("T")
 TARGET_RATIO = 10.0
 RADIUS = 31
 
@@ -42,8 +45,9 @@ def make_data(size: int, queries: int, seed: int = 7) -> tuple[np.ndarray, np.nd
     return data, np.concatenate([planted, unrelated])
 
 
-def best_of(runs: int, fn) -> tuple[float, object]:  # type: ignore[no-untyped-def]
-    best, result = float("inf"), None
+def best_of(runs: int, fn: Callable[[], T]) -> tuple[float, T]:
+    """The fastest of ``runs`` calls, and the last result."""
+    best = float("inf")
     for _ in range(runs):
         start = time.perf_counter()
         result = fn()
@@ -53,7 +57,7 @@ def best_of(runs: int, fn) -> tuple[float, object]:  # type: ignore[no-untyped-d
 
 def brute_force(data: np.ndarray, queries: np.ndarray) -> set[tuple[int, int]]:
     words = data.view(np.uint64)
-    found = set()
+    found: set[tuple[int, int]] = set()
     for qi, q in enumerate(queries.view(np.uint64)):
         dist = np.bitwise_count(words ^ q).sum(axis=1)
         found.update((qi, int(i)) for i in np.flatnonzero(dist <= RADIUS))
@@ -66,7 +70,9 @@ def faiss_search(data: np.ndarray, queries: np.ndarray) -> tuple[float, set[tupl
     faiss.omp_set_num_threads(1)
     index = faiss.IndexBinaryFlat(256)
     index.add(data)
-    seconds, (lims, _dist, ids) = best_of(2, lambda: index.range_search(queries, RADIUS + 1))
+    answer: Any
+    seconds, answer = best_of(2, lambda: index.range_search(queries, RADIUS + 1))
+    lims, _dist, ids = answer
     pairs = {(qi, int(i)) for qi in range(len(queries)) for i in ids[lims[qi] : lims[qi + 1]]}
     return seconds, pairs
 
@@ -96,7 +102,6 @@ def main(argv: list[str] | None = None) -> None:
 
     data, queries = make_data(args.size, args.queries)
     build_s, index = best_of(1, lambda: MIHIndex.build(data))
-    assert isinstance(index, MIHIndex)
     raw = data.nbytes
     ids = index.ids.nbytes
     ours_s, result = best_of(3, lambda: index.query(queries, RADIUS))

@@ -29,7 +29,7 @@ from tamsoat.face import echo_json, open_store, with_config
     "--threshold",
     type=click.IntRange(min=0),
     help="Largest Hamming distance that matches, for every perceptual algorithm "
-    "[default: pdq 31 (config [hashes] pdq_threshold), phash/dhash 10, whash 8, ahash 6].",
+    "[default: pdq 31 (config [hashes] pdq_threshold), phash 10, dhash 9, ahash 4, whash 3].",
 )
 @click.option("--dihedral", is_flag=True, help="Also match rotated and flipped copies (PDQ).")
 @click.option(
