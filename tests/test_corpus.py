@@ -73,16 +73,20 @@ def test_no_near_duplicates(corpus: list[Record]) -> None:
         for g in _grams(r.text):
             rows.append(i)
             cols.append(vocab.setdefault(g, len(vocab)))
-    m = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
-                      shape=(len(corpus), len(vocab)))
+    m = sp.csr_matrix(
+        (np.ones(len(rows), np.float32), (rows, cols)), shape=(len(corpus), len(vocab))
+    )
     sizes = np.asarray(m.sum(axis=1)).ravel()
     shared = (m @ m.T).tocoo()
     upper = shared.row < shared.col
     i, j, inter = shared.row[upper], shared.col[upper], shared.data[upper]
     jaccard = inter / (sizes[i] + sizes[j] - inter)
     worst = np.argsort(-jaccard)[:5]
-    pairs = [(corpus[i[k]].id, corpus[j[k]].id, round(float(jaccard[k]), 2)) for k in worst
-             if jaccard[k] > 0.8]
+    pairs = [
+        (corpus[i[k]].id, corpus[j[k]].id, round(float(jaccard[k]), 2))
+        for k in worst
+        if jaccard[k] > 0.8
+    ]
     assert not pairs, f"near-duplicates: {pairs}"
 
 
