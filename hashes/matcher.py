@@ -113,11 +113,18 @@ class Matcher:
     def build(cls, entries: Iterable[EntryLike], *, min_pdq_quality: int = MIN_QUALITY) -> Matcher:
         """Index ``entries`` (any objects with the EntryLike fields)."""
         kept = list(entries)
-        grouped: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        by_name: dict[str, list[int]] = defaultdict(list)
         for position, entry in enumerate(kept):
-            algo = algorithms.get(entry.algo)
-            value = algo.validate(entry.hash)
-            grouped[algo.name].setdefault(value, []).append(position)
+            by_name[entry.algo].append(position)
+        by_algo: dict[str, list[int]] = defaultdict(list)
+        for raw_name, positions in by_name.items():
+            by_algo[algorithms.get(raw_name).name].extend(positions)
+        grouped: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        for name, positions in by_algo.items():
+            values = algorithms.get(name).validate_many([kept[p].hash for p in positions])
+            table = grouped[name]
+            for position, value in zip(positions, values, strict=True):
+                table.setdefault(value, []).append(position)
         indexes: dict[str, _AlgoIndex] = {}
         for name, by_hash in grouped.items():
             algo = algorithms.get(name)
