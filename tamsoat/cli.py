@@ -11,13 +11,17 @@ import sys
 import click
 
 from classifier.errors import ClassifierError
+from hashes.errors import HashError
 from reports.errors import StoreError
 from tamsoat import __version__
 from tamsoat.commands.ack import ack
 from tamsoat.commands.classify import classify
 from tamsoat.commands.evaluate import evaluate_command
 from tamsoat.commands.findings import findings
+from tamsoat.commands.hash import hash_command
+from tamsoat.commands.hashlist import hashlist
 from tamsoat.commands.init import init
+from tamsoat.commands.match import match
 from tamsoat.commands.report import report
 from tamsoat.commands.review import review_command
 from tamsoat.commands.stats import stats
@@ -27,7 +31,7 @@ from tamsoat.config import ConfigError
 
 # Each domain package raises its own error type for bad input; the face prints them.
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError, RedisUnavailable,
-                                              ClassifierError)
+                                              ClassifierError, HashError)
 USAGE_EXIT = 2
 
 
@@ -43,6 +47,9 @@ for command in (init, findings, status, review_command, report, ack, stats):
     cli.add_command(command)
 
 for command in (classify, train_command, evaluate_command):
+    cli.add_command(command)
+
+for command in (hash_command, hashlist, match):
     cli.add_command(command)
 
 
