@@ -45,7 +45,9 @@ def clean(text: str) -> str:
 
 
 def text_of(sel: Selector) -> str:
-    return clean(" ".join(sel.xpath(".//text()[not(ancestor::script)][not(ancestor::style)]").getall()))
+    return clean(
+        " ".join(sel.xpath(".//text()[not(ancestor::script)][not(ancestor::style)]").getall())
+    )
 
 
 def sha256_text(text: str) -> str:
@@ -72,11 +74,16 @@ def units_of(response: TextResponse, main_text: str) -> list[TextUnit]:
     return units
 
 
-def _add(units: list[TextUnit], seen: set[str], response: TextResponse, node: Selector,
-         kind: str, index: int, text_selector: str) -> None:
-    ident = (
-        node.attrib.get("data-content") or node.attrib.get("id") or f"{kind}-{index + 1}"
-    )
+def _add(
+    units: list[TextUnit],
+    seen: set[str],
+    response: TextResponse,
+    node: Selector,
+    kind: str,
+    index: int,
+    text_selector: str,
+) -> None:
+    ident = node.attrib.get("data-content") or node.attrib.get("id") or f"{kind}-{index + 1}"
     ident = ident.removeprefix("js-")
     key = f"{kind}:{ident}"
     if key in seen:
@@ -108,8 +115,12 @@ def main_text(response: TextResponse) -> str:
     extracted = None
     try:
         extracted = trafilatura.extract(
-            response.text, url=response.url, include_comments=True, include_tables=True,
-            favor_recall=True, deduplicate=False,
+            response.text,
+            url=response.url,
+            include_comments=True,
+            include_tables=True,
+            favor_recall=True,
+            deduplicate=False,
         )
     except Exception:  # trafilatura on broken markup: fall back, never lose the page
         log.debug("trafilatura failed on %s", response.url, exc_info=True)
@@ -152,8 +163,11 @@ def metadata(response: TextResponse) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     try:
         data = extruct.extract(
-            response.text, base_url=response.url, syntaxes=["json-ld", "opengraph"],
-            uniform=True, errors="ignore",
+            response.text,
+            base_url=response.url,
+            syntaxes=["json-ld", "opengraph"],
+            uniform=True,
+            errors="ignore",
         )
     except Exception:
         log.debug("extruct failed on %s", response.url, exc_info=True)

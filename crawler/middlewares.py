@@ -114,8 +114,9 @@ class PolitenessMiddleware:
         gate = self._gate(urlsplit(request.url).netloc)
         gate.not_before = max(gate.not_before, time.monotonic() + seconds)
         self.crawler.stats.inc_value("tamsoat/retry_after/waited")
-        log.info("%s answered %d: waiting %.1fs before retrying", request.url,
-                 response.status, seconds)
+        log.info(
+            "%s answered %d: waiting %.1fs before retrying", request.url, response.status, seconds
+        )
         retry = request.replace(dont_filter=True)
         retry.meta["tamsoat_retry_after"] = tries + 1
         return retry

@@ -76,8 +76,15 @@ class ImagePipeline:
     """Download each image once per crawl through Scrapy (so politeness and the host
     guard apply), hash it in memory, match it, and drop the bytes."""
 
-    def __init__(self, crawler: Crawler, matcher: Matcher | None, max_bytes: int,
-                 max_pixels: int, threshold: Thresholds, dihedral: bool) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        matcher: Matcher | None,
+        max_bytes: int,
+        max_pixels: int,
+        threshold: Thresholds,
+        dihedral: bool,
+    ) -> None:
         self.crawler = crawler
         self.matcher = matcher
         self.max_bytes = max_bytes
@@ -132,7 +139,7 @@ class ImagePipeline:
             stats.inc_value("tamsoat/images/failed")
             log.warning("image %s failed: %s", url, exc)
             return ImageResult(url, error=f"download failed: {exc}")
-        content_type = response.headers.get(b"Content-Type", b"").lower()
+        content_type = (response.headers.get(b"Content-Type") or b"").lower()
         if response.status != 200 or not content_type.startswith(IMAGE_TYPES):
             stats.inc_value("tamsoat/images/skipped")
             return ImageResult(url, error=f"HTTP {response.status} {content_type.decode()}")
@@ -147,11 +154,26 @@ class ImagePipeline:
         stats.inc_value("tamsoat/images/hashed")
         matches: list[Match] = []
         if self.matcher is not None:
-            matches = self.matcher.match(result, threshold=self.threshold,
-                                         dihedral=self.dihedral)
+            matches = self.matcher.match(result, threshold=self.threshold, dihedral=self.dihedral)
             if matches:
                 stats.inc_value("tamsoat/images/matched")
         return ImageResult(url, hashes=result, matches=matches)
+
+
+def flagged_units(item: PageItem) -> dict[str, Any]:
+    """The verdicts that become findings, by unit key.
+
+    The page's whole text is a unit so that harm outside any recognised comment or post
+    is still caught; when a comment, post or body of the page is flagged itself, the
+    page-level verdict would only repeat it, and makes no finding of its own.
+    """
+    flagged = {
+        key: v for key, v in item.verdicts.items() if v is not None and v.decision in FLAGGED
+    }
+    kinds = {u.key: u.kind for u in item.units}
+    if any(kinds.get(key) != "page" for key in flagged):
+        flagged = {key: v for key, v in flagged.items() if kinds.get(key) != "page"}
+    return flagged
 
 
 class StorePipeline:
@@ -179,32 +201,61 @@ class StorePipeline:
         now = datetime.now(UTC)
         found = 0
         with self.store.session() as s:
-            page_id = self.store.upsert_page(PageRecord(
-                url=item.url, platform=item.platform, fetched_at=item.fetched_at,
-                final_url=item.final_url, status_code=item.status, title=item.title,
-                content_sha256=item.content_sha256, crawl_id=self.crawl_id,
-            ), session=s)
+            page_id = self.store.upsert_page(
+                PageRecord(
+                    url=item.url,
+                    platform=item.platform,
+                    fetched_at=item.fetched_at,
+                    final_url=item.final_url,
+                    status_code=item.status,
+                    title=item.title,
+                    content_sha256=item.content_sha256,
+                    crawl_id=self.crawl_id,
+                ),
+                session=s,
+            )
+            reported = flagged_units(item)
             for unit in item.units:
-                unit_id = self.store.upsert_text_unit(page_id, TextUnitRecord(
-                    unit_key=unit.key, kind=unit.kind, text_sha256=sha256_text(unit.text),
-                    chars=len(unit.text), seen_at=item.fetched_at, author=unit.author,
-                    permalink=unit.permalink,
-                ), session=s)
-                verdict = item.verdicts.get(unit.key)
-                if verdict is None or verdict.decision not in FLAGGED:
+                unit_id = self.store.upsert_text_unit(
+                    page_id,
+                    TextUnitRecord(
+                        unit_key=unit.key,
+                        kind=unit.kind,
+                        text_sha256=sha256_text(unit.text),
+                        chars=len(unit.text),
+                        seen_at=item.fetched_at,
+                        author=unit.author,
+                        permalink=unit.permalink,
+                    ),
+                    session=s,
+                )
+                verdict = reported.get(unit.key)
+                if verdict is None:
                     continue
                 found += 1
                 self._count_labels(verdict.labels)
-                self.store.upsert_finding(FindingRecord(
-                    kind="text", page_url=item.url, subject=unit.key,
-                    detector=f"classifier:{_model_family(item.model_version or '')}",
-                    url=unit.permalink or item.url, platform=item.platform,
-                    labels=list(verdict.labels), scores=dict(verdict.scores),
-                    decision=verdict.decision, method="classifier", seen_at=item.fetched_at,
-                    detector_version=item.model_version, text_unit_id=unit_id,
-                    excerpt=unit.text[:EXCERPT_CHARS],
-                    explanation={k: [list(p) for p in v] for k, v in verdict.explanation.items()},
-                ), session=s)
+                self.store.upsert_finding(
+                    FindingRecord(
+                        kind="text",
+                        page_url=item.url,
+                        subject=unit.key,
+                        detector=f"classifier:{_model_family(item.model_version or '')}",
+                        url=unit.permalink or item.url,
+                        platform=item.platform,
+                        labels=list(verdict.labels),
+                        scores=dict(verdict.scores),
+                        decision=verdict.decision,
+                        method="classifier",
+                        seen_at=item.fetched_at,
+                        detector_version=item.model_version,
+                        text_unit_id=unit_id,
+                        excerpt=unit.text[:EXCERPT_CHARS],
+                        explanation={
+                            k: [list(p) for p in v] for k, v in verdict.explanation.items()
+                        },
+                    ),
+                    session=s,
+                )
             for image in item.images:
                 found += self._store_image(s, item, page_id, image, now)
         stats = _stats(self.crawler)
@@ -217,28 +268,48 @@ class StorePipeline:
         for label in labels:
             _stats(self.crawler).inc_value(f"tamsoat/findings/label/{label}")
 
-    def _store_image(self, s: Any, item: PageItem, page_id: int, image: ImageResult,
-                     now: datetime) -> int:
+    def _store_image(
+        self, s: Any, item: PageItem, page_id: int, image: ImageResult, now: datetime
+    ) -> int:
         h = image.hashes
-        image_id = self.store.upsert_image(ImageRecord(
-            url=image.url, seen_at=now, sha256=h.hashes.get("sha256") if h else None,
-            hashes=dict(h.hashes) if h else {}, pdq_quality=h.pdq_quality if h else None,
-            width=h.width if h else None, height=h.height if h else None, error=image.error,
-        ), session=s)
+        image_id = self.store.upsert_image(
+            ImageRecord(
+                url=image.url,
+                seen_at=now,
+                sha256=h.hashes.get("sha256") if h else None,
+                hashes=dict(h.hashes) if h else {},
+                pdq_quality=h.pdq_quality if h else None,
+                width=h.width if h else None,
+                height=h.height if h else None,
+                error=image.error,
+            ),
+            session=s,
+        )
         self.store.add_image_occurrence(page_id, image_id, now, session=s)
         for match in image.matches:
             self._count_labels([match.category])
-            self.store.upsert_finding(FindingRecord(
-                kind="image", page_url=item.url, subject=image.url,
-                detector=f"hashlist:{match.list_name}:{match.entry_id}",
-                url=image.url, platform=item.platform, labels=[match.category],
-                decision="block" if match.trusted else "review",
-                method="exact_hash" if match.exact else "hash_match", seen_at=now,
-                detector_version=f"{match.list_name}@v{match.list_version}",
-                image_id=image_id, hash_list_id=match.list_id,
-                hash_list_version=match.list_version, hash_list_entry_id=match.entry_id,
-                algo=match.algo, distance=float(match.distance),
-            ), session=s)
+            self.store.upsert_finding(
+                FindingRecord(
+                    kind="image",
+                    page_url=item.url,
+                    subject=image.url,
+                    detector=f"hashlist:{match.list_name}:{match.entry_id}",
+                    url=image.url,
+                    platform=item.platform,
+                    labels=[match.category],
+                    decision="block" if match.trusted else "review",
+                    method="exact_hash" if match.exact else "hash_match",
+                    seen_at=now,
+                    detector_version=f"{match.list_name}@v{match.list_version}",
+                    image_id=image_id,
+                    hash_list_id=match.list_id,
+                    hash_list_version=match.list_version,
+                    hash_list_entry_id=match.entry_id,
+                    algo=match.algo,
+                    distance=float(match.distance),
+                ),
+                session=s,
+            )
         return len(image.matches)
 
 
@@ -263,7 +334,13 @@ class RecheckPipeline:
         self.store.close()
 
     def process_item(self, outcome: Any) -> Any:
-        record_recheck(self.store, outcome.target.item_id, outcome.result,
-                       outcome.http_status, outcome.detail, outcome.checked_at)
+        record_recheck(
+            self.store,
+            outcome.target.item_id,
+            outcome.result,
+            outcome.http_status,
+            outcome.detail,
+            outcome.checked_at,
+        )
         _stats(self.crawler).inc_value(f"tamsoat/recheck/{outcome.result}")
         return outcome

@@ -65,7 +65,9 @@ def prepare_job(opts: CrawlOptions) -> tuple[CrawlOptions, str]:
     try:
         opts.job_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CrawlError(f"Cannot create the job directory {opts.job_dir}: {exc.strerror}.") from None
+        raise CrawlError(
+            f"Cannot create the job directory {opts.job_dir}: {exc.strerror}."
+        ) from None
     state = _read_job(opts.job_dir)
     if state.get("seeds") and opts.seeds and state["seeds"] != opts.seeds:
         raise CrawlError(
@@ -97,35 +99,41 @@ def run_crawl(opts: CrawlOptions, progress: Progress | None = None) -> CrawlResu
             opts.spider, opts.seeds, str(opts.job_dir) if opts.job_dir else None
         )
     if opts.job_dir is not None:
-        _write_job(opts.job_dir, {"status": "running", "seeds": opts.seeds,
-                                  "spider": opts.spider, "crawl_id": crawl_id})
+        _write_job(
+            opts.job_dir,
+            {"status": "running", "seeds": opts.seeds, "spider": opts.spider, "crawl_id": crawl_id},
+        )
     settings = scrapy_settings(opts)
     settings["TAMSOAT_CRAWL_ID"] = crawl_id
-    reason, stats = _run(settings, SPIDERS[opts.spider], progress,
-                         seeds=opts.seeds, max_pages=opts.max_pages)
+    reason, stats = _run(
+        settings, SPIDERS[opts.spider], progress, seeds=opts.seeds, max_pages=opts.max_pages
+    )
     with Store.open(opts.db_url) as store:
         store.finish_crawl(crawl_id, reason, stats)
     if opts.job_dir is not None:
         status = "stopped" if reason == "shutdown" else "finished"
-        _write_job(opts.job_dir, {"status": status, "seeds": opts.seeds,
-                                  "spider": opts.spider, "crawl_id": crawl_id})
+        _write_job(
+            opts.job_dir,
+            {"status": status, "seeds": opts.seeds, "spider": opts.spider, "crawl_id": crawl_id},
+        )
     return CrawlResult(crawl_id, reason, stats, how)
 
 
-def run_recheck(opts: CrawlOptions, targets: list[RecheckTarget],
-                progress: Progress | None = None) -> dict[str, Any]:
+def run_recheck(
+    opts: CrawlOptions, targets: list[RecheckTarget], progress: Progress | None = None
+) -> dict[str, Any]:
     """Fetch reported URLs again through the ``recheck`` spider; each result is recorded
     in the store as it comes. Returns the crawl stats."""
     settings = scrapy_settings(opts)
     settings["ITEM_PIPELINES"] = {"crawler.pipelines.RecheckPipeline": 100}
     settings["DEPTH_LIMIT"] = 0
-    _, stats = _run(settings, "crawler.spiders.recheck.RecheckSpider", progress,
-                    targets=targets)
+    _, stats = _run(settings, "crawler.spiders.recheck.RecheckSpider", progress, targets=targets)
     return stats
 
 
-def _run(settings: dict[str, Any], spider_path: str, progress: Progress | None,
-         **spider_kwargs: Any) -> tuple[str, dict[str, Any]]:
+def _run(
+    settings: dict[str, Any], spider_path: str, progress: Progress | None, **spider_kwargs: Any
+) -> tuple[str, dict[str, Any]]:
     process = CrawlerProcess(settings, install_root_handler=False)
     crawler = process.create_crawler(load_object(spider_path))
     outcome: dict[str, Any] = {"reason": "unknown"}
@@ -137,15 +145,19 @@ def _run(settings: dict[str, Any], spider_path: str, progress: Progress | None,
     _progress_loop(crawler, progress)
     process.crawl(crawler, **spider_kwargs)
     process.start()
+    if outcome["reason"] == "unknown":
+        raise CrawlError("The crawl did not start; the log in the workspace says why.")
     stats = _plain(crawler.stats.get_stats() if crawler.stats else {})
     if progress is not None:
         progress(stats)
     return str(outcome["reason"]), stats
 
 
-def _progress_loop(crawler: Any, progress: Progress | None) -> task.LoopingCall | None:
+def _progress_loop(crawler: Any, progress: Progress | None) -> None:
+    """Report stats every PROGRESS_INTERVAL seconds while the spider runs."""
     if progress is None:
-        return None
+        return
+    loops: list[task.LoopingCall] = []
 
     def tick() -> None:
         if crawler.stats is not None:
@@ -154,18 +166,20 @@ def _progress_loop(crawler: Any, progress: Progress | None) -> task.LoopingCall 
                 snapshot["queue"] = len(crawler.engine.slot.scheduler)
             progress(snapshot)
 
-    loop = task.LoopingCall(tick)
-
     def opened(spider: Any) -> None:
+        # Created here, once the crawler installed its reactor: LoopingCall binds the
+        # reactor that is installed when it is made.
+        loop = task.LoopingCall(tick)
+        loops.append(loop)
         loop.start(PROGRESS_INTERVAL, now=False)
 
     def closing(spider: Any) -> None:
-        if loop.running:
-            loop.stop()
+        for loop in loops:
+            if loop.running:
+                loop.stop()
 
     crawler.signals.connect(opened, signal=signals.spider_opened, weak=False)
     crawler.signals.connect(closing, signal=signals.spider_closed, weak=False)
-    return loop
 
 
 def _plain(stats: dict[str, Any]) -> dict[str, Any]:

@@ -34,8 +34,10 @@ def jpeg(seed: int, size: tuple[int, int] = (320, 240)) -> bytes:
     for i in range(12):
         x = (seed * 13 + i * 29) % size[0]
         y = (seed * 7 + i * 41) % size[1]
-        draw.ellipse((x, y, x + 40 + i * 3, y + 30 + i * 2),
-                     fill=((i * 60) % 255, (seed * 20 + i * 15) % 255, (255 - i * 20) % 255))
+        draw.ellipse(
+            (x, y, x + 40 + i * 3, y + 30 + i * 2),
+            fill=((i * 60) % 255, (seed * 20 + i * 15) % 255, (255 - i * 20) % 255),
+        )
     out = io.BytesIO()
     img.save(out, "JPEG", quality=90)
     return out.getvalue()
@@ -50,3 +52,23 @@ def write(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+SPAM = (
+    "Nhà cái uy tín số 1, nạp 100k tặng ngay 500k, cá độ bóng đá tỷ lệ kèo cao nhất, "
+    "rút tiền siêu tốc trong 3 phút, vào link ngay anh em ơi!"
+)
+
+
+def article_site(root: Path, count: int) -> None:
+    """``count`` articles, each with one ordinary and one planted gambling comment."""
+    links = [f"/bai-{i}.html" for i in range(count)]
+    files: dict[str, str | bytes] = {"index.html": page("Tin tức", "<p>Mục lục</p>", links)}
+    for i, link in enumerate(links):
+        files[link.lstrip("/")] = page(
+            f"Bài {i}",
+            f'<div class="article-body"><p>Bản tin số {i}: giá xăng giảm nhẹ từ chiều nay, '
+            "người dân đổ xăng đông hơn mọi ngày.</p></div>"
+            + comments((f"c-{i}-1", f"Cảm ơn báo đã đưa tin số {i}"), (f"c-{i}-2", SPAM)),
+        )
+    write(root, files)

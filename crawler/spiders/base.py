@@ -67,8 +67,10 @@ class TamsoatSpider(scrapy.Spider):
         if parts.netloc.lower() in self.seed_netlocs:
             return True
         host = parts.hostname or ""
-        return "." in host and not host.replace(".", "").isdigit() and (
-            registrable_domain(host) in self.seed_domains
+        return (
+            "." in host
+            and not host.replace(".", "").isdigit()
+            and (registrable_domain(host) in self.seed_domains)
         )
 
     def follow(self, response: Response, urls: Iterable[str], callback: Any) -> Iterable[Request]:
@@ -86,7 +88,7 @@ class TamsoatSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"tamsoat/{key}", n)
 
     def is_html(self, response: Response) -> bool:
-        content_type = response.headers.get(b"Content-Type", b"").split(b";")[0].strip().lower()
+        content_type = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
         if isinstance(response, TextResponse) and content_type in HTML_TYPES:
             return True
         self.count("pages/skipped_content_type")

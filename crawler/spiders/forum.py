@@ -12,9 +12,7 @@ from crawler.spiders.base import TamsoatSpider
 
 NODES = ".node-title a::attr(href), a[href*='/forums/']::attr(href)"
 THREADS = ".structItem-title a::attr(href), a[href*='/threads/']::attr(href)"
-NEXT_PAGE = (
-    "a.pageNav-jump--next::attr(href), a[rel=next]::attr(href), link[rel=next]::attr(href)"
-)
+NEXT_PAGE = "a.pageNav-jump--next::attr(href), a[rel=next]::attr(href), link[rel=next]::attr(href)"
 
 
 class ForumSpider(TamsoatSpider):

@@ -29,8 +29,12 @@ class NewsSpider(TamsoatSpider):
         for url in self.seeds:
             parts = urlsplit(url)
             robots = f"{parts.scheme}://{parts.netloc}/robots.txt"
-            yield Request(robots, callback=self.parse_robots, errback=self.on_error,
-                          meta={"dont_obey_robotstxt": False})
+            yield Request(
+                robots,
+                callback=self.parse_robots,
+                errback=self.on_error,
+                meta={"dont_obey_robotstxt": False},
+            )
             yield Request(url, callback=self.parse_home, errback=self.on_error)
 
     def parse_robots(self, response: Response) -> Iterable[Request]:
@@ -71,8 +75,12 @@ class NewsSpider(TamsoatSpider):
 
     def parse_feed(self, response: Response) -> Iterable[Request]:
         try:
-            root = etree.fromstring(response.body, parser=etree.XMLParser(
-                resolve_entities=False, no_network=True, huge_tree=False, recover=True))
+            root = etree.fromstring(
+                response.body,
+                parser=etree.XMLParser(
+                    resolve_entities=False, no_network=True, huge_tree=False, recover=True
+                ),
+            )
         except etree.XMLSyntaxError:
             root = None
         if root is None:

@@ -46,8 +46,10 @@ class RecheckSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for target in self.targets:
-            url = target.image_url if target.kind == "image" and target.image_url else (
-                target.page_url
+            url = (
+                target.image_url
+                if target.kind == "image" and target.image_url
+                else (target.page_url)
             )
             yield Request(
                 url.split("#", 1)[0],

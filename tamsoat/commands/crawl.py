@@ -79,8 +79,7 @@ class ProgressView:
 
     def __init__(self) -> None:
         self.started = time.monotonic()
-        self.live = Live(self.render({}), console=console(), refresh_per_second=4,
-                         transient=False)
+        self.live = Live(self.render({}), console=console(), refresh_per_second=4, transient=False)
 
     def __call__(self, stats: dict[str, Any]) -> None:
         self.live.update(self.render(stats))
@@ -104,8 +103,12 @@ class ProgressView:
 
 def _is_error(key: str) -> bool:
     return key in (
-        "tamsoat/requests/failed", "tamsoat/pages/broken", "tamsoat/pages/bad_encoding",
-        "tamsoat/images/broken", "tamsoat/images/failed", "tamsoat/hostguard/refused",
+        "tamsoat/requests/failed",
+        "tamsoat/pages/broken",
+        "tamsoat/pages/bad_encoding",
+        "tamsoat/images/broken",
+        "tamsoat/images/failed",
+        "tamsoat/hostguard/refused",
         "tamsoat/pages/skipped_content_type",
     )
 
@@ -145,32 +148,82 @@ def summary_table(result: CrawlResult) -> Table:
 @click.command("crawl")
 @click.argument("urls", nargs=-1)
 @click.option("--spider", type=click.Choice(sorted(SPIDERS)), default="site", show_default=True)
-@click.option("--seeds", "seeds_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="A file of seed URLs, one a line.")
-@click.option("--max-pages", type=click.IntRange(min=0), default=0,
-              help="Stop after this many pages (0: no limit).")
+@click.option(
+    "--seeds",
+    "seeds_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A file of seed URLs, one a line.",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Stop after this many pages (0: no limit).",
+)
 @click.option("--max-depth", type=click.IntRange(min=0), default=5, show_default=True)
-@click.option("--timeout", type=click.FloatRange(min=0), default=0,
-              help="Stop after this many seconds (0: no limit).")
-@click.option("--job", "job_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="A job directory: makes the crawl resumable, even after a kill.")
-@click.option("--hashlist", "hashlists", multiple=True,
-              help="Match images against this list (repeatable; default: all active lists).")
-@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST:PORT",
-              help="Lift the private-address guard for this one host (repeatable).")
-@click.option("--delay", type=click.FloatRange(min=0), default=None,
-              help="Seconds between requests to one host (default from tamsoat.toml).")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="A model directory (default: the shipped model).")
-@click.option("--threshold", type=click.IntRange(min=0), default=None,
-              help="Hash match distance (default: each algorithm's own).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=0,
+    help="Stop after this many seconds (0: no limit).",
+)
+@click.option(
+    "--job",
+    "job_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A job directory: makes the crawl resumable, even after a kill.",
+)
+@click.option(
+    "--hashlist",
+    "hashlists",
+    multiple=True,
+    help="Match images against this list (repeatable; default: all active lists).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST:PORT",
+    help="Lift the private-address guard for this one host (repeatable).",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds between requests to one host (default from tamsoat.toml).",
+)
+@click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A model directory (default: the shipped model).",
+)
+@click.option(
+    "--threshold",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Hash match distance (default: each algorithm's own).",
+)
 @click.option("--dihedral", is_flag=True, help="Also match rotated and flipped images.")
 @click.option("--quiet", is_flag=True, help="No live progress.")
 @with_config
-def crawl(config: Config, urls: tuple[str, ...], spider: str, seeds_file: Path | None,
-          max_pages: int, max_depth: int, timeout: float, job_dir: Path | None,
-          hashlists: tuple[str, ...], allow_hosts: tuple[str, ...], delay: float | None,
-          model_dir: Path | None, threshold: int | None, dihedral: bool, quiet: bool) -> None:
+def crawl(
+    config: Config,
+    urls: tuple[str, ...],
+    spider: str,
+    seeds_file: Path | None,
+    max_pages: int,
+    max_depth: int,
+    timeout: float,
+    job_dir: Path | None,
+    hashlists: tuple[str, ...],
+    allow_hosts: tuple[str, ...],
+    delay: float | None,
+    model_dir: Path | None,
+    threshold: int | None,
+    dihedral: bool,
+    quiet: bool,
+) -> None:
     """Crawl sites and store what is harmful to children (URLs or --seeds FILE)."""
     seeds = list(urls)
     for url in seeds:
@@ -182,10 +235,19 @@ def crawl(config: Config, urls: tuple[str, ...], spider: str, seeds_file: Path |
     if delay is not None:
         extra["download_delay"] = delay
     opts = crawl_options(
-        config, seeds, spider=spider, max_pages=max_pages, max_depth=max_depth,
-        timeout=timeout, job_dir=job_dir, hashlists=list(hashlists),
-        allow_hosts=list(allow_hosts), model_dir=model_dir, match_threshold=threshold,
-        match_dihedral=dihedral, **extra,
+        config,
+        seeds,
+        spider=spider,
+        max_pages=max_pages,
+        max_depth=max_depth,
+        timeout=timeout,
+        job_dir=job_dir,
+        hashlists=list(hashlists),
+        allow_hosts=list(allow_hosts),
+        model_dir=model_dir,
+        match_threshold=threshold,
+        match_dihedral=dihedral,
+        **extra,
     )
     from crawler.runner import run_crawl  # Scrapy loads only for commands that crawl
 

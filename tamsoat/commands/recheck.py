@@ -13,15 +13,30 @@ from tamsoat.face import open_store, with_config
 
 
 @click.command("recheck")
-@click.option("--due/--all", "only_due", default=True, show_default=True,
-              help="Only items due for a check, or every reported item not yet removed.")
-@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST:PORT",
-              help="Lift the private-address guard for this one host (repeatable).")
-@click.option("--delay", type=click.FloatRange(min=0), default=None,
-              help="Seconds between requests to one host (default from tamsoat.toml).")
+@click.option(
+    "--due/--all",
+    "only_due",
+    default=True,
+    show_default=True,
+    help="Only items due for a check, or every reported item not yet removed.",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST:PORT",
+    help="Lift the private-address guard for this one host (repeatable).",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds between requests to one host (default from tamsoat.toml).",
+)
 @with_config
-def recheck(config: Config, only_due: bool, allow_hosts: tuple[str, ...],
-            delay: float | None) -> None:
+def recheck(
+    config: Config, only_due: bool, allow_hosts: tuple[str, ...], delay: float | None
+) -> None:
     """Re-fetch reported items: live, removed (404/410/gone from the page) or error."""
     validate_allow_hosts(allow_hosts)
     with open_store(config) as store:

@@ -1,87 +1,106 @@
 """``tamsoat demo``: the whole job on the bundled sample site, on loopback.
 
-A fresh workspace, the sample hash list imported as trusted, the news and forum sites
-served on 127.0.0.1, each crawled by its spider in its own process (as an analyst runs
-``tamsoat crawl``), a summary of the findings, and a signed notice package for what may
-be sent without review (matches of the trusted list).
+The demo serves the sample news site and forum on 127.0.0.1 and then runs, in a fresh
+workspace, the very commands an analyst would type — each printed before it runs — so
+it shows the workflow as well as the result: import the sample hash list (trusted),
+crawl each site with its spider, list the findings, build a signed notice package for
+what may leave without review, and verify it.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from reports.records import FindingFilter
-from reports.store import Store
-from tamsoat.config import Config, load
-from tamsoat.demo.server import SiteServer, serve
-from tamsoat.workspace import init_workspace
+from tamsoat.demo.server import serve
 
 HERE = Path(__file__).parent
 SITE = HERE / "site"
 SAMPLE_HASHLIST = HERE / "sample_hashlist.csv"
 SAMPLE_LIST_NAME = "demo-known-images"
+PLATFORM = "127.0.0.1"  # an unlisted host is its own platform
 
 Echo = Callable[[str], None]
 
 
-@dataclass
-class DemoResult:
-    config: Config
-    findings_by_label: Counter[str] = field(default_factory=Counter)
-    findings_by_kind: Counter[str] = field(default_factory=Counter)
-    news: str = ""
-    forum: str = ""
+class DemoError(Exception):
+    """A step of the demo failed; the message names the command."""
 
 
-def fresh_workspace(out: Path) -> Config:
-    """A new workspace under ``out``; the environment's store is deliberately ignored so
-    the demo never writes into a real one."""
-    home = out / "workspace"
-    if home.exists():
-        shutil.rmtree(home)
-    config = load(home=home, environ={})
-    init_workspace(config)
-    return config
+@dataclass(frozen=True)
+class DemoRun:
+    home: Path
+    notice_dir: Path
+    news: str
+    forum: str
 
 
-def crawl_in_subprocess(config: Config, spider: str, seed: str, allow: list[SiteServer],
-                        quiet: bool) -> None:
-    args = [sys.executable, "-m", "tamsoat", "crawl", seed, "--spider", spider,
-            "--home", str(config.home), "--db", config.db_url, "--delay", "0"]
-    for site in allow:
-        args += ["--allow-host", site.hostport]
-    if quiet:
-        args.append("--quiet")
+def run_demo(out: Path, echo: Echo, *, quiet: bool = False) -> DemoRun:
+    """Run the demo into ``out`` (replaced if it exists): ``workspace/`` and ``notice/``."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    home, notice_dir = out / "workspace", out / "notice"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TAMSOAT_")}
-    subprocess.run(args, check=True, env=env,
-                   stdout=subprocess.DEVNULL if quiet else None)
+    env["TAMSOAT_HOME"] = str(home)  # never the user's own workspace or database
 
+    def tamsoat(*args: str, summary: bool = False) -> None:
+        """Run one command as a user would; with ``quiet`` only summary steps print."""
+        shown = summary or not quiet
+        if shown:
+            echo(f"\n$ tamsoat {shlex.join(args)}")
+        proc = subprocess.run(
+            [sys.executable, "-m", "tamsoat", *args],
+            env=env,
+            text=True,
+            stdout=None if shown else subprocess.DEVNULL,
+        )
+        if proc.returncode != 0:
+            raise DemoError(f"`tamsoat {shlex.join(args)}` failed (exit {proc.returncode}).")
 
-def run_demo(out: Path, echo: Echo, *, quiet: bool = False,
-             import_hashlist: Callable[[Config, Path, str], int] | None = None) -> DemoResult:
-    config = fresh_workspace(out)
-    echo(f"Workspace {config.home}")
-    if import_hashlist is not None:
-        n = import_hashlist(config, SAMPLE_HASHLIST, SAMPLE_LIST_NAME)
-        echo(f"Imported the sample hash list {SAMPLE_LIST_NAME!r} ({n} entries, trusted)")
-    result = DemoResult(config)
     with serve(SITE / "news") as news, serve(SITE / "forum") as forum:
         for site in (news, forum):
             site.substitutions.update({"NEWS": news.base, "FORUM": forum.base})
-        result.news, result.forum = news.base, forum.base
-        echo(f"Serving the sample news site at {news.base}/ and the forum at {forum.base}/")
-        crawl_in_subprocess(config, "news", f"{news.base}/", [news, forum], quiet)
-        crawl_in_subprocess(config, "forum", f"{forum.base}/", [news, forum], quiet)
-    with Store.open(config.db_url) as store:
-        for finding in store.findings(FindingFilter()):
-            result.findings_by_kind[finding.kind] += 1
-            for label in finding.labels:
-                result.findings_by_label[label] += 1
-    return result
+        echo(f"Sample news site at {news.base}/ and forum at {forum.base}/ (loopback only).")
+        allow = ["--allow-host", news.hostport, "--allow-host", forum.hostport]
+        tamsoat("init")
+        tamsoat(
+            "hashlist",
+            "import",
+            str(SAMPLE_HASHLIST),
+            "--name",
+            SAMPLE_LIST_NAME,
+            "--trusted",
+            "--description",
+            "demo stand-ins (drawings, not real images)",
+        )
+        tamsoat(
+            "crawl",
+            f"{news.base}/",
+            "--spider",
+            "news",
+            *allow,
+            "--delay",
+            "0",
+            *(["--quiet"] if quiet else []),
+        )
+        tamsoat(
+            "crawl",
+            f"{forum.base}/",
+            "--spider",
+            "forum",
+            *allow,
+            "--delay",
+            "0",
+            *(["--quiet"] if quiet else []),
+        )
+    tamsoat("findings")
+    tamsoat("report", "build", "--platform", PLATFORM, "--out", str(notice_dir), summary=True)
+    tamsoat("report", "verify", str(notice_dir), summary=True)
+    return DemoRun(home, notice_dir, news.base, forum.base)

@@ -75,8 +75,9 @@ def _handler_for(site: SiteServer) -> type[BaseHTTPRequestHandler]:
             path = urlsplit(self.path).path
             with lock:
                 site.requests.append(
-                    LoggedRequest("GET", self.path, time.monotonic(),
-                                  self.headers.get("User-Agent", ""))
+                    LoggedRequest(
+                        "GET", self.path, time.monotonic(), self.headers.get("User-Agent", "")
+                    )
                 )
             if site.override is not None and site.override(self, path):
                 return
@@ -95,8 +96,9 @@ def _handler_for(site: SiteServer) -> type[BaseHTTPRequestHandler]:
                 kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
             self.send_body(HTTPStatus.OK, kind, body)
 
-        def send_body(self, status: int, content_type: str, body: bytes,
-                      headers: dict[str, str] | None = None) -> None:
+        def send_body(
+            self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -105,8 +107,9 @@ def _handler_for(site: SiteServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def send_plain(self, status: int, body: bytes,
-                       headers: dict[str, str] | None = None) -> None:
+        def send_plain(
+            self, status: int, body: bytes, headers: dict[str, str] | None = None
+        ) -> None:
             self.send_body(status, "text/plain; charset=utf-8", body, headers)
 
     return Handler
@@ -124,8 +127,13 @@ def resolve(root: Path, url_path: str) -> Path | None:
 
 
 @contextmanager
-def serve(root: Path, *, host: str = "127.0.0.1", port: int = 0,
-          substitutions: dict[str, str] | None = None) -> Iterator[SiteServer]:
+def serve(
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    substitutions: dict[str, str] | None = None,
+) -> Iterator[SiteServer]:
     """Serve ``root`` on loopback in a background thread for the duration of the block."""
     site = SiteServer(root=root, host=host, port=0)
     httpd = ThreadingHTTPServer((host, port), _handler_for(site))
