@@ -11,27 +11,39 @@ import sys
 import click
 
 from classifier.errors import ClassifierError
+from crawler.errors import CrawlError
 from hashes.errors import HashError
 from reports.errors import StoreError
 from tamsoat import __version__
 from tamsoat.commands.ack import ack
 from tamsoat.commands.classify import classify
+from tamsoat.commands.crawl import crawl
+from tamsoat.commands.demo import demo
 from tamsoat.commands.evaluate import evaluate_command
 from tamsoat.commands.findings import findings
 from tamsoat.commands.hash import hash_command
 from tamsoat.commands.hashlist import hashlist
 from tamsoat.commands.init import init
 from tamsoat.commands.match import match
+from tamsoat.commands.recheck import recheck
 from tamsoat.commands.report import report
 from tamsoat.commands.review import review_command
 from tamsoat.commands.stats import stats
 from tamsoat.commands.status import RedisUnavailable, status
 from tamsoat.commands.train import train_command
 from tamsoat.config import ConfigError
+from tamsoat.demo.run import DemoError
 
 # Each domain package raises its own error type for bad input; the face prints them.
-USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError, RedisUnavailable,
-                                              ClassifierError, HashError)
+USER_ERRORS: tuple[type[Exception], ...] = (
+    ConfigError,
+    StoreError,
+    RedisUnavailable,
+    CrawlError,
+    DemoError,
+    HashError,
+    ClassifierError,
+)
 USAGE_EXIT = 2
 
 
@@ -43,13 +55,12 @@ def cli(verbose: bool) -> None:
     review it, and get it taken down."""
 
 
-for command in (init, findings, status, review_command, report, ack, stats):
+for command in (demo, init, findings, status, crawl, recheck, review_command, report, ack, stats):
+    cli.add_command(command)
+for command in (hash_command, hashlist, match):
     cli.add_command(command)
 
 for command in (classify, train_command, evaluate_command):
-    cli.add_command(command)
-
-for command in (hash_command, hashlist, match):
     cli.add_command(command)
 
 

@@ -96,6 +96,13 @@ class Config:
         return self.store.url or f"sqlite:///{self.home / DB_FILE}"
 
     @property
+    def platforms_file(self) -> Path:
+        """The operator's platforms file: [report] platforms_file, else the workspace's."""
+        if self.report.platforms_file:
+            return Path(self.report.platforms_file).expanduser()
+        return self.home / "platforms.toml"
+
+    @property
     def keys_dir(self) -> Path:
         return self.home / "keys"
 

@@ -65,7 +65,7 @@ def crawl_options(config: Config, seeds: list[str], **overrides: Any) -> CrawlOp
         "concurrent_requests_per_host": config.crawl.concurrent_requests_per_host,
         "max_page_bytes": config.crawl.max_page_bytes,
         "max_image_bytes": config.crawl.max_image_bytes,
-        "platforms_file": config.home / "platforms.toml",
+        "platforms_file": config.platforms_file,
         "pdq_threshold": config.hashes.pdq_threshold,
         "min_pdq_quality": config.hashes.min_pdq_quality,
         "max_image_pixels": config.hashes.max_image_pixels,

@@ -17,15 +17,6 @@ from tamsoat.config import Config
 from tamsoat.face import echo_json, open_store, with_config
 
 
-def platforms_file(config: Config) -> Path:
-    """The operator's platforms file: [report] platforms_file, else the workspace's."""
-    return (
-        Path(config.report.platforms_file).expanduser()
-        if config.report.platforms_file
-        else (config.home / "platforms.toml")
-    )
-
-
 @click.group("report")
 def report() -> None:
     """Build and verify takedown notice packages."""
@@ -68,7 +59,7 @@ def build(
 ) -> None:
     """Write notice.json, items.csv, the letter (HTML, PDF), the manifest and its signature."""
     rc = config.report
-    platforms = load_platforms(platforms_file(config))
+    platforms = load_platforms(config.platforms_file)
     platform = platforms.get(platform_id)
     legal = load_legal_texts(
         Path(rc.legal_basis_file).expanduser() if rc.legal_basis_file else None
