@@ -5,6 +5,7 @@ multi-index-hashing range index (exact, 100% recall), exact algorithms (md5,
 sha256) in a dictionary. ``match`` answers one image; PDQ hashes whose quality is
 under the floor are not matched (flat and tiny images collide with each other), and
 with ``dihedral=True`` the eight rotations and flips of the image are tried too.
+A picture whose PDQ quality is under the floor has no perceptual match at all.
 """
 
 from __future__ import annotations
@@ -173,8 +174,9 @@ class Matcher:
 
         ``threshold`` is one number for every perceptual algorithm or a mapping per
         algorithm (default: each algorithm's own); exact algorithms match on equality.
-        PDQ is skipped when the image's PDQ quality is under ``min_quality`` (default:
-        the matcher's floor, 50).
+        When the image's PDQ quality is known and under ``min_quality`` (default: the
+        matcher's floor, 50), no perceptual hash is matched, only exact ones; callers
+        should hash with "pdq" whenever they match perceptual hashes, so it is known.
         """
         floor = self.min_pdq_quality if min_quality is None else min_quality
         found: list[Match] = []
@@ -186,8 +188,10 @@ class Matcher:
                 for position in slot.exact.get(value, []):
                     found.append(self._match(position, name, value, value, 0, None))
                 continue
-            if name == "pdq" and image.pdq_quality is not None and image.pdq_quality < floor:
-                log.debug("pdq quality %s under %s: not matched", image.pdq_quality, floor)
+            if image.pdq_quality is not None and image.pdq_quality < floor:
+                # A flat or tiny picture: its perceptual hashes (PDQ's and the 64-bit
+                # ones alike) collide with every other such picture.
+                log.debug("pdq quality %s under %s: %s not matched", image.pdq_quality, floor, name)
                 continue
             queries = [value]
             if dihedral and name == "pdq" and image.pdq_dihedral:

@@ -98,6 +98,17 @@ def test_low_quality_pdq_is_recorded_but_not_matched() -> None:
     assert Matcher.build([entry(1, "pdq", flat.hashes["pdq"])], min_pdq_quality=0).match(flat)
 
 
+def test_a_flat_picture_matches_no_perceptual_hash_only_exact_ones() -> None:
+    data = encode(Image.new("RGB", (300, 200), (10, 200, 10)))
+    flat = hash_bytes(data, ["pdq", "phash", "md5"])
+    other_flat = hash_bytes(encode(Image.new("RGB", (500, 400), (250, 250, 250))), ["phash"])
+    assert other_flat.hashes["phash"] == flat.hashes["phash"]  # degenerate: they collide
+    matcher = Matcher.build(
+        [entry(1, "phash", other_flat.hashes["phash"]), entry(2, "md5", flat.hashes["md5"])]
+    )
+    assert [(m.algo, m.entry_id) for m in matcher.match(flat)] == [("md5", 2)]
+
+
 def test_dihedral_matching_finds_a_rotated_copy() -> None:
     original = scene(22, (500, 360))
     listed = hash_bytes(encode(original), ["pdq"])

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from hashes import hash_bytes
+from hashes.algorithms import get
 from hashes.errors import HashError
 from hashes.matcher import Matcher, Thresholds
 from reports.errors import StoreError
@@ -64,6 +65,9 @@ def match(
     thresholds: Thresholds = (
         threshold if threshold is not None else {"pdq": config.hashes.pdq_threshold}
     )
+    # PDQ's quality tells a flat picture, whose perceptual hashes must not match.
+    perceptual = any(get(a).perceptual for a in matcher.algos)
+    algos = (*matcher.algos, "pdq") if perceptual else matcher.algos
     failed = 0
     for path in files:
         data = read_file(path)
@@ -71,7 +75,7 @@ def match(
             failed += 1
             continue
         try:
-            image = hash_bytes(data, matcher.algos, max_pixels=config.hashes.max_image_pixels)
+            image = hash_bytes(data, algos, max_pixels=config.hashes.max_image_pixels)
         except HashError as exc:
             report_error(path, exc)
             failed += 1
@@ -79,7 +83,7 @@ def match(
         if image.pdq_quality is not None and image.pdq_quality < floor:
             click.echo(
                 f"tamsoat: {path}: PDQ quality {image.pdq_quality} is under {floor} "
-                "(flat or tiny picture): not matched by PDQ.",
+                "(flat or tiny picture): its perceptual hashes are not matched.",
                 err=True,
             )
         for m in matcher.match(image, threshold=thresholds, dihedral=dihedral):
