@@ -40,28 +40,69 @@ def _stats(crawler: Crawler) -> Any:
 
 
 class TextPipeline:
-    """Classify every text unit of a page in one batch."""
+    """Classify the text units of pages in batches across pages.
 
-    def __init__(self, crawler: Crawler, model: Any) -> None:
+    A call to the model costs about as much as classifying a few dozen short texts, so
+    pages wait up to TAMSOAT_CLASSIFY_WAIT seconds (or until TAMSOAT_CLASSIFY_BATCH
+    texts are pending) and are classified together.
+    """
+
+    def __init__(self, crawler: Crawler, model: Any, batch: int, wait: float) -> None:
         self.crawler = crawler
         self.model = model
+        self.batch = batch
+        self.wait = wait
+        self.pending: list[tuple[PageItem, asyncio.Future[None]]] = []
+        self.pending_texts = 0
+        self.timer: asyncio.TimerHandle | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        model_dir = crawler.settings.get("TAMSOAT_MODEL_DIR")
+        settings = crawler.settings
+        model_dir = settings.get("TAMSOAT_MODEL_DIR")
         if model_dir:
             model = classifier.load(Path(model_dir))
         else:
-            model = classifier.load_default(Path(crawler.settings["TAMSOAT_MODEL_CACHE"]))
-        return cls(crawler, model)
+            model = classifier.load_default(Path(settings["TAMSOAT_MODEL_CACHE"]))
+        return cls(
+            crawler,
+            model,
+            settings.getint("TAMSOAT_CLASSIFY_BATCH", 128),
+            settings.getfloat("TAMSOAT_CLASSIFY_WAIT", 0.03),
+        )
 
-    def process_item(self, item: PageItem) -> PageItem:
-        if item.units:
-            verdicts = self.model.classify([u.text for u in item.units])
-            item.verdicts = dict(zip((u.key for u in item.units), verdicts, strict=True))
-            item.model_version = self.model.version
-            _stats(self.crawler).inc_value("tamsoat/units/classified", len(item.units))
+    async def process_item(self, item: PageItem) -> PageItem:
+        if not item.units:
+            return item
+        done = asyncio.get_running_loop().create_future()
+        self.pending.append((item, done))
+        self.pending_texts += len(item.units)
+        if self.pending_texts >= self.batch:
+            self.flush()
+        elif self.timer is None:
+            self.timer = asyncio.get_running_loop().call_later(self.wait, self.flush)
+        await done
         return item
+
+    def flush(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        pending, self.pending, self.pending_texts = self.pending, [], 0
+        if not pending:
+            return
+        texts = [u.text for item, _ in pending for u in item.units]
+        try:
+            verdicts = iter(self.model.classify(texts))
+        except Exception as exc:  # never leave a page waiting forever
+            for _, done in pending:
+                done.set_exception(exc)
+            return
+        for item, done in pending:
+            item.verdicts = {u.key: next(verdicts) for u in item.units}
+            item.model_version = self.model.version
+            done.set_result(None)
+        _stats(self.crawler).inc_value("tamsoat/units/classified", len(texts))
 
 
 @dataclass

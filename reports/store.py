@@ -42,6 +42,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._upserts: dict[tuple[Any, ...], Any] = {}
 
     @classmethod
     def open(cls, url: str, *, migrate_to_head: bool = True) -> Store:
@@ -92,13 +93,21 @@ class Store:
         Both dialects do this atomically in the database, which is what makes two
         concurrent writers end with one row.
         """
-        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
-        stmt = insert(model).values(**values)
-        set_ = {name: stmt.excluded[name] for name in update}
-        if not set_:  # ON CONFLICT DO UPDATE needs one assignment to return the id
-            set_ = {keys[0]: stmt.excluded[keys[0]]}
-        upsert = stmt.on_conflict_do_update(index_elements=list(keys), set_=set_)
-        return int(session.execute(upsert.returning(stmt.table.c.id)).scalar_one())
+        shape = (model, tuple(values), tuple(keys), tuple(update))
+        upsert = self._upserts.get(shape)
+        if upsert is None:
+            # Built once per shape and executed with parameters: building the statement
+            # costs more than running it on a crawl's hot path.
+            insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+            stmt = insert(model)
+            set_ = {name: stmt.excluded[name] for name in update}
+            if not set_:  # ON CONFLICT DO UPDATE needs one assignment to return the id
+                set_ = {keys[0]: stmt.excluded[keys[0]]}
+            upsert = stmt.on_conflict_do_update(index_elements=list(keys), set_=set_).returning(
+                stmt.table.c.id
+            )
+            self._upserts[shape] = upsert
+        return int(session.execute(upsert, values).scalar_one())
 
     def start_crawl(self, spider: str, seeds: list[str], job_dir: str | None = None) -> int:
         with self.session() as s:

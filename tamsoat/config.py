@@ -43,6 +43,7 @@ class CrawlConfig:
     contact_url: str = "https://example.invalid/tamsoat-contact"
     download_delay: float = 1.0
     concurrent_requests_per_host: int = 2
+    autothrottle: bool = True
     max_page_bytes: int = 16 * 1024 * 1024
     max_image_bytes: int = 20 * 1024 * 1024
 

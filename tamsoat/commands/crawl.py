@@ -63,6 +63,7 @@ def crawl_options(config: Config, seeds: list[str], **overrides: Any) -> CrawlOp
         "version": __version__,
         "download_delay": config.crawl.download_delay,
         "concurrent_requests_per_host": config.crawl.concurrent_requests_per_host,
+        "autothrottle": config.crawl.autothrottle,
         "max_page_bytes": config.crawl.max_page_bytes,
         "max_image_bytes": config.crawl.max_image_bytes,
         "platforms_file": config.platforms_file,
