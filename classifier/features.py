@@ -103,27 +103,30 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
 
 
 class KeyTable:
-    """Open-addressing hash table over int64 keys: vectorised lookups, no Python loop per key.
+    """Open-addressing hash table over non-negative int64 keys: vectorised lookups.
 
-    ``np.searchsorted`` over a large vocabulary costs a cache miss per step; at a load
-    factor of 1/4 a probe almost always lands on the first try.
+    ``np.searchsorted`` over a large vocabulary costs a cache miss per step; here the
+    keys sit in their slots (load factor at most 1/4), so one gather and one comparison
+    settle almost every lookup.
     """
 
     def __init__(self, keys: np.ndarray) -> None:
-        self.keys = np.asarray(keys, dtype=np.int64)
-        bits = max(4, int(np.ceil(np.log2(max(len(self.keys), 1) * 4))))
+        keys = np.asarray(keys, dtype=np.int64)
+        bits = max(4, int(np.ceil(np.log2(max(len(keys), 1) * 4))))
         self.shift = np.uint64(64 - bits)
         self.mask = (1 << bits) - 1
-        self.slots = np.full(1 << bits, -1, dtype=np.int64)
-        pending = np.arange(len(self.keys))
-        home = self._home(self.keys)
+        self.slot_keys = np.full(1 << bits, -1, dtype=np.int64)
+        self.slot_values = np.full(1 << bits, -1, dtype=np.int64)
+        pending = np.arange(len(keys))
+        home = self._home(keys)
         while len(pending):
             slot = home[pending]
-            free = self.slots[slot] == -1
+            free = self.slot_keys[slot] == -1
             first = np.zeros(len(pending), bool)
             _, winners = np.unique(slot[free], return_index=True)
             first[np.flatnonzero(free)[winners]] = True
-            self.slots[slot[first]] = pending[first]
+            self.slot_keys[slot[first]] = keys[pending[first]]
+            self.slot_values[slot[first]] = pending[first]
             pending = pending[~first]
             home[pending] = (home[pending] + 1) & self.mask
 
@@ -132,19 +135,16 @@ class KeyTable:
             return ((keys.astype(np.uint64) * _MIX) >> self.shift).astype(np.int64)
 
     def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Index of each key in the vocabulary, and which keys were found."""
+        """Index of each key in the vocabulary (-1 if absent), and which keys were found."""
         index = np.full(len(keys), -1, dtype=np.int64)
-        if len(self.keys) == 0:
-            return index, index >= 0
         active = np.arange(len(keys))
         slot = self._home(keys)
         while len(active):
-            owner = self.slots[slot]
-            hit = owner >= 0
-            hit[hit] = self.keys[owner[hit]] == keys[active[hit]]
-            index[active[hit]] = owner[hit]
-            going_on = (owner >= 0) & ~hit
-            active, slot = active[going_on], (slot[going_on] + 1) & self.mask
+            there = self.slot_keys[slot]
+            hit = there == keys
+            index[active[hit]] = self.slot_values[slot[hit]]
+            going_on = ~hit & (there != -1)
+            active, slot, keys = active[going_on], (slot[going_on] + 1) & self.mask, keys[going_on]
         return index, index >= 0
 
 

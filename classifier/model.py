@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
@@ -33,7 +34,7 @@ from classifier.normalise import ChannelBatch, channel_batch
 from classifier.thresholds import Thresholds
 
 Decision = Literal["allow", "review", "block"]
-_RANK = {"allow": 0, "review": 1, "block": 2}
+_DECISIONS: tuple[Decision, ...] = ("allow", "review", "block")
 WINDOW_CHARS = 1000  # about a paragraph: one harmful sentence is not drowned out
 BATCH_CHARS = 200_000  # characters featurised at once: bounds memory
 BATCH_TEXTS = 512
@@ -130,6 +131,7 @@ class TextClassifier:
         self._linear: _Linear | None = None
         self._offsets: list[int] | None = None
         self._featurizers: list[Any] = []
+        self._names: dict[int, str] = {}  # feature names already spelled
 
     # -- scoring ---------------------------------------------------------------------
 
@@ -152,52 +154,56 @@ class TextClassifier:
         """Scores (texts x labels, max over windows) and the reasons of flagged labels."""
         scores = np.zeros((len(texts), len(self.labels)))
         reasons: list[dict[str, Any]] = [{} for _ in texts]
-        features = self.pipeline[:-1]
         linear = self.linear
         review = np.array([self.thresholds[lb].review for lb in self.labels]) if explain else None
         for owners, pieces in self._batches(texts):
-            X = features.transform(pieces)
+            X = self.features(pieces)
             proba = linear.proba(X)
-            for row, owner in enumerate(owners):
-                better = proba[row] > scores[owner]
-                scores[owner] = np.maximum(scores[owner], proba[row])
-                if review is not None:
-                    for j in np.flatnonzero(better & (proba[row] >= review)):
-                        reasons[owner][self.labels[j]] = self._explain(X, row, int(j))
+            rows = np.asarray(owners)
+            np.maximum.at(scores, rows, proba)
+            if review is not None:
+                # explain each flagged label from the window that scored it highest
+                best = (proba >= review) & (proba >= scores[rows])
+                for row, j in zip(*np.nonzero(best), strict=True):
+                    reasons[owners[row]][self.labels[j]] = self._explain(X, int(row), int(j))
         return scores, reasons
+
+    def features(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """What ``pipeline[:-1].transform`` gives, without the per-call overhead of
+        FeatureUnion (joblib dispatch, validation), which costs as much as the work."""
+        batch = self.pipeline[0].transform(texts)
+        blocks = []
+        for _name, part in self.pipeline[-2].transformer_list:
+            counts = part[0].transform(batch)
+            blocks.append(part[1].transform(counts))
+        return sp.hstack(blocks, format="csr")
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities, one row per text, one column per label in ``labels``."""
         return self._run(texts, explain=False)[0]
 
     def classify(self, texts: Sequence[str], explain: bool = True) -> list[Verdict]:
-        """Verdicts for a batch of texts (any length; empty text is allowed)."""
+        """Verdicts for a batch of texts (any length; a blank text is allowed)."""
         scores, reasons = self._run(texts, explain)
-        return [
-            self._verdict(row, why, judged=bool(text.strip()))
-            for text, row, why in zip(texts, scores, reasons, strict=True)
-        ]
-
-    def _verdict(self, row: np.ndarray, reasons: dict[str, Any], judged: bool = True) -> Verdict:
-        """Levels from the thresholds; a blank text has nothing to judge and is allowed."""
-        levels = {
-            label: self.thresholds[label].level(float(s)) if judged else "allow"
-            for label, s in zip(self.labels, row, strict=True)
-        }
-        flagged = sorted(
-            (label for label, lv in levels.items() if lv != "allow"),
-            key=lambda label: -row[self.labels.index(label)],
-        )
-        decision: Decision = "allow"
-        for level in levels.values():
-            if _RANK[level] > _RANK[decision]:
-                decision = level  # type: ignore[assignment]
-        return Verdict(
-            labels=flagged,
-            scores={label: round(float(s), 4) for label, s in zip(self.labels, row, strict=True)},
-            decision=decision,
-            explanation={label: reasons[label] for label in flagged if label in reasons},
-        )
+        review = np.array([self.thresholds[label].review for label in self.labels])
+        block = np.array([self.thresholds[label].block for label in self.labels])
+        levels = (scores >= review).astype(int) + (scores >= block)
+        levels[[not text.strip() for text in texts]] = 0  # nothing to judge
+        rounded = np.round(scores, 4).tolist()
+        verdicts = []
+        for i, why in enumerate(reasons):
+            flagged = np.flatnonzero(levels[i])
+            flagged = flagged[np.argsort(-scores[i, flagged], kind="stable")]
+            labels = [self.labels[j] for j in flagged]
+            verdicts.append(
+                Verdict(
+                    labels=labels,
+                    scores=dict(zip(self.labels, rounded[i], strict=True)),
+                    decision=_DECISIONS[int(levels[i].max(initial=0))],
+                    explanation={label: why[label] for label in labels if label in why},
+                )
+            )
+        return verdicts
 
     # -- explanations ----------------------------------------------------------------
 
@@ -219,9 +225,14 @@ class TextClassifier:
 
     def feature_name(self, column: int) -> str:
         """The n-gram behind one feature column, as text."""
-        offsets, featurizers = self._blocks()
-        k = bisect.bisect_right(offsets, column) - 1
-        return str(featurizers[k].feature_name(column - offsets[k])).strip()
+        name = self._names.get(column)
+        if name is None:
+            offsets, featurizers = self._blocks()
+            k = bisect.bisect_right(offsets, column) - 1
+            name = self._names[column] = str(
+                featurizers[k].feature_name(column - offsets[k])
+            ).strip()
+        return name
 
     def _explain(self, X: Any, row: int, label: int) -> list[tuple[str, float]]:
         """The n-grams whose weight times presence pushed this label up the most."""
@@ -230,7 +241,7 @@ class TextClassifier:
         cols, values = X.indices[start:end], X.data[start:end]
         push = values * weights[cols, label]
         merged: dict[str, float] = {}
-        top_k = min(len(push), EXPLAIN_TOP * 2)
+        top_k = min(len(push), EXPLAIN_TOP + 3)  # a few spare: names can merge
         candidates = np.argpartition(-push, top_k - 1)[:top_k] if top_k else np.zeros(0, int)
         for k in sorted(candidates.tolist(), key=lambda i: -push[i]):
             if push[k] <= 0:

@@ -92,19 +92,25 @@ def fix_tone_marks(text: str) -> str:
     return _MISPLACED.sub(lambda m: _TONES[m[0]], text)
 
 
-_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
-_STRETCHED_TONE = re.compile(r"([^\W\d_])([a-z])\2+")
+# A letter followed by a run of itself, or by a run of one other letter: one pass finds
+# both "điiii" (a run) and "quáaaa" (a toned vowel stretched with its bare letter).
+_RUN = re.compile(r"([^\W\d_])(?:\1{2,}|([a-z])\2+)")
 
 
-def _drop_bare_vowels(match: re.Match[str]) -> str:
-    toned, bare = match[1], match[2]
-    return toned if strip_accents(toned) == bare and toned != bare else match[0]
+def _collapse(match: re.Match[str]) -> str:
+    first, bare = match[1], match[2]
+    if bare is None:  # the first letter repeated three or more times
+        return first
+    if bare == strip_accents(first) and bare != first:  # quáaaa -> quá
+        return first
+    run = len(match[0]) - 1
+    return first + bare if run >= 3 else match[0]  # đẹppp -> đẹp; xoong stays
 
 
 def collapse_repeats(text: str) -> str:
     """Stretched letters become one: "điiiii" -> "đi", "quáaaa" -> "quá" (the stretch
     of a toned vowel is typed with the bare letter)."""
-    return _REPEATS.sub(r"\1", _STRETCHED_TONE.sub(_drop_bare_vowels, text))
+    return _RUN.sub(_collapse, text)
 
 
 # Entity masks: (kind, pattern, keeps the platform word). Order matters where two could
@@ -152,26 +158,36 @@ def _mask_one(match: re.Match[str]) -> str:
     return f" _{kind}_ "
 
 
+# Every entity has a digit, "@", "$", "/" or a dot inside a word: lines without one skip
+# the (slower) full pattern.
+_MAY_HAVE_ENTITY = re.compile(r"[\d@$/]|\w\.\w")
+
+
 def mask_entities(text: str) -> str:
     """Replace URLs, phones, Zalo/Telegram/Facebook handles and money with type tokens.
 
     "zalo 0912 345 678" -> "zalo _zalo_", "nạp 500k" -> "nạp _money_": the kind of
     contact or amount is the cue; the particular number never generalises.
-    Expects lower-cased text.
+    Expects lower-cased text; works line by line.
     """
-    return _MASK.sub(_mask_one, text)
+    if SEPARATOR not in text:
+        return _MASK.sub(_mask_one, text) if _MAY_HAVE_ENTITY.search(text) else text
+    return SEPARATOR.join(
+        _MASK.sub(_mask_one, line) if _MAY_HAVE_ENTITY.search(line) else line
+        for line in text.split(SEPARATOR)
+    )
 
 
 _SPACES = re.compile(" {2,}")
-_WHITESPACE = {
-    ord(c): " " for c in "\t\r\f\v\x0b\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
-}
-_WHITESPACE.update({code: " " for code in range(0x2000, 0x200B)})
+# Whitespace other than the space and the batch separator (a charset: scanned fast).
+_OTHER_WHITESPACE = re.compile(
+    "[\t\r\f\v\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
 
 
 def squeeze_spaces(text: str) -> str:
     """Any run of whitespace other than a line break becomes one space."""
-    return _SPACES.sub(" ", text.translate(_WHITESPACE)).strip(" ")
+    return _SPACES.sub(" ", _OTHER_WHITESPACE.sub(" ", text)).strip(" ")
 
 
 def _strip_table() -> dict[int, str | None]:
