@@ -31,7 +31,11 @@ def score(
     truth = truth.reshape(len(records), len(model.labels))
     parts = []
     for start in tqdm(
-        range(0, len(records), CHUNK), desc=desc, unit="batch", disable=not progress, leave=False
+        range(0, len(records), CHUNK),
+        desc=desc,
+        unit="batch",
+        disable=None if progress else True,
+        leave=False,
     ):
         parts.append(model.scores([r.text for r in records[start : start + CHUNK]]))
     scores = np.vstack(parts) if parts else np.zeros((0, len(model.labels)))
