@@ -188,3 +188,17 @@ def test_register_guess() -> None:
     assert guess_register("Hôm nay trời đẹp quá") == "standard"
     assert guess_register("hom nay troi dep qua") == "no_diacritics"
     assert guess_register("ko bik j lun a") == "teencode"
+
+
+@pytest.mark.shared
+def test_real_vihos_files_load(shared_dir: Path) -> None:
+    """The loader reads the real ViHOS release (in ../shared, never copied into the repo)."""
+    folder = shared_dir / "datasets" / "vihos"
+    sizes = {}
+    for split in ("train", "dev", "test"):
+        records = read_vihos(folder / f"{split}.csv")
+        toxic = sum(1 for r in records if r.labels)
+        assert 0.3 < toxic / len(records) < 0.7
+        assert len({r.id for r in records}) == len(records)
+        sizes[split] = len(records)
+    assert sizes["train"] > 8000 and sizes["test"] > 1000
