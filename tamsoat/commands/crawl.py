@@ -45,6 +45,21 @@ def check_url(url: str, where: str) -> None:
         raise click.BadParameter(f"{where}: {url!r} is not an http(s) URL")
 
 
+allow_host_option = click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST:PORT",
+    help="Lift the private-address guard for this one host (repeatable).",
+)
+delay_option = click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds between requests to one host (default from tamsoat.toml).",
+)
+
+
 def validate_allow_hosts(values: tuple[str, ...]) -> None:
     for value in values:
         try:
@@ -180,19 +195,8 @@ def summary_table(result: CrawlResult) -> Table:
     multiple=True,
     help="Match images against this list (repeatable; default: all active lists).",
 )
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="HOST:PORT",
-    help="Lift the private-address guard for this one host (repeatable).",
-)
-@click.option(
-    "--delay",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="Seconds between requests to one host (default from tamsoat.toml).",
-)
+@allow_host_option
+@delay_option
 @click.option(
     "--model",
     "model_dir",

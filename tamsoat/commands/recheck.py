@@ -7,7 +7,12 @@ from datetime import UTC, datetime
 import click
 
 from reports.recheck import due_items
-from tamsoat.commands.crawl import crawl_options, validate_allow_hosts
+from tamsoat.commands.crawl import (
+    allow_host_option,
+    crawl_options,
+    delay_option,
+    validate_allow_hosts,
+)
 from tamsoat.config import Config
 from tamsoat.face import open_store, with_config
 
@@ -20,19 +25,8 @@ from tamsoat.face import open_store, with_config
     show_default=True,
     help="Only items due for a check, or every reported item not yet removed.",
 )
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="HOST:PORT",
-    help="Lift the private-address guard for this one host (repeatable).",
-)
-@click.option(
-    "--delay",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="Seconds between requests to one host (default from tamsoat.toml).",
-)
+@allow_host_option
+@delay_option
 @with_config
 def recheck(
     config: Config, only_due: bool, allow_hosts: tuple[str, ...], delay: float | None
@@ -40,7 +34,12 @@ def recheck(
     """Re-fetch reported items: live, removed (404/410/gone from the page) or error."""
     validate_allow_hosts(allow_hosts)
     with open_store(config) as store:
-        targets = due_items(store, datetime.now(UTC), only_due=only_due)
+        targets = due_items(
+            store,
+            datetime.now(UTC),
+            only_due=only_due,
+            interval_hours=config.report.recheck_interval_hours,
+        )
     if not targets:
         click.echo("Nothing to re-check.", err=True)
         return
