@@ -76,6 +76,13 @@ def test_fast_scores_equal_the_pipeline(model: TextClassifier) -> None:
     texts = [r.text for r in small_records()[:50]]
     expected = model.pipeline.predict_proba(texts)
     np.testing.assert_allclose(model.scores(texts), expected, rtol=1e-9, atol=1e-12)
+    direct = model.features(texts) - model.pipeline[:-1].transform(texts)
+    assert abs(direct).max() == 0
+
+
+def test_no_texts_no_verdicts(model: TextClassifier) -> None:
+    assert model.classify([]) == []
+    assert model.scores([]).shape == (0, len(LABEL_IDS))
 
 
 def test_batch_and_single_agree(model: TextClassifier) -> None:
