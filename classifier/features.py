@@ -5,8 +5,8 @@ classifier slower than the word segmenter it must beat by five times. Here a bat
 one string (texts joined by a line break): characters become small integer codes in one
 NumPy array, every character n-gram becomes one exact 64-bit key (8 bits a character,
 so nothing collides and every key can be spelled back for explanations), and syllables
-are looked up in a dictionary once each. Vocabularies are sorted NumPy arrays, which skops
-saves as plain arrays.
+are looked up in a dictionary once each. Vocabularies are sorted NumPy arrays (and the
+syllables one joined string), which skops saves as plain data.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from test_classifier_support import small_model_dir, small_records
 import classifier
 from classifier.corpus import Record
 from classifier.errors import ClassifierError
+from classifier.features import CharNgrams, KeyTable
 from classifier.model import TextClassifier, Verdict, windows
 from classifier.persist import CARD_FILE, MODEL_FILE, load, save
 from classifier.taxonomy import LABEL_IDS
@@ -125,6 +126,27 @@ def test_harm_anywhere_in_a_long_page_is_found(model: TextClassifier) -> None:
     assert "gambling" in verdict.labels
     assert verdict.scores["gambling"] > model.classify([filler])[0].scores["gambling"]
     assert verdict.explanation["gambling"]
+
+
+def test_key_table_finds_exactly_the_vocabulary() -> None:
+    rng = np.random.default_rng(0)
+    vocab = np.unique(rng.integers(0, 2**43, 5000))
+    table = KeyTable(vocab)
+    queries = np.concatenate([vocab[::3], rng.integers(0, 2**43, 5000), vocab[:10]])
+    index, found = table.find(queries)
+    expected = np.isin(queries, vocab)
+    np.testing.assert_array_equal(found, expected)
+    np.testing.assert_array_equal(vocab[index[found]], queries[found])
+    assert KeyTable(np.zeros(0, np.int64)).find(queries)[1].sum() == 0
+
+
+def test_char_ngrams_spell_back() -> None:
+    from classifier.normalise import channel_batch
+
+    featurizer = CharNgrams("stripped", 2, 3, min_df=1).fit(channel_batch(["nap tien", "ok"]))
+    names = {featurizer.feature_name(i) for i in range(len(featurizer.vocabulary_))}
+    assert {"na", "nap", "p t", "ok"} <= names
+    assert not any("\n" in name for name in names)  # n-grams never cross texts
 
 
 def test_thresholds_block_at_precision_review_at_recall() -> None:
