@@ -137,7 +137,13 @@ READERS: dict[str, Callable[[Path], list[Record]]] = {
 
 
 def read_spec(spec: str) -> list[Record]:
-    """Read ``FORMAT:PATH`` (for example ``vihos:data/train.csv``); a bare path is JSONL."""
+    """Read ``FORMAT:PATH`` (for example ``vihos:data/train.csv``); a bare path is JSONL,
+    and a folder means every ``*.jsonl`` file in it."""
+    if Path(spec).is_dir():
+        files = sorted(Path(spec).glob("*.jsonl"))
+        if not files:
+            raise ClassifierError(f"{spec} holds no .jsonl file.")
+        return read_corpus(files)
     fmt, sep, rest = spec.partition(":")
     if not sep or fmt.lower() not in READERS:
         if spec.endswith(".jsonl"):

@@ -169,7 +169,8 @@ def test_default_model_is_reused_from_the_workspace(run_cli, home: Path) -> None
 
 def test_train_then_evaluate(run_cli, tmp_path: Path) -> None:
     out = tmp_path / "model"
-    trained = run_cli("train", "--corpus", str(small_corpus_file()), "--out", str(out))
+    folder = small_corpus_file().parent  # a folder means all its .jsonl files
+    trained = run_cli("train", "--corpus", str(folder), "--out", str(out))
     assert trained.returncode == 0, trained.stderr
     assert (out / "model.skops").is_file() and (out / "card.json").is_file()
     assert "macro-F1" in trained.stdout

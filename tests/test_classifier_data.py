@@ -182,6 +182,10 @@ def test_read_spec_errors(tmp_path: Path) -> None:
     jsonl = _jsonl(tmp_path / "own.jsonl", [_rec("a", "một", [])])
     assert read_spec(str(jsonl))[0].id == "a"
     assert read_spec(f"jsonl:{jsonl}")[0].id == "a"
+    assert [r.id for r in read_spec(str(tmp_path))] == ["a"]  # a folder: its .jsonl files
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ClassifierError, match="holds no .jsonl"):
+        read_spec(str(tmp_path / "empty"))
 
 
 def test_register_guess() -> None:

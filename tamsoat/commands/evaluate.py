@@ -27,9 +27,9 @@ from tamsoat.face import with_config
     "--data",
     "data",
     multiple=True,
-    required=True,
-    metavar="FILE|FORMAT:PATH",
-    help="Labelled data: corpus JSONL, or vihos:/vihsd:/victsd:/jsonl:PATH (repeatable).",
+    metavar="FILE|DIR|FORMAT:PATH",
+    help="Labelled data: corpus JSONL (or a folder of them), or vihos:/vihsd:/victsd:/jsonl:PATH"
+    " (repeatable) [default: the shipped corpus].",
 )
 @click.option(
     "--out",
@@ -72,6 +72,9 @@ def evaluate_command(
     for label in labels or []:
         if label not in LABEL_IDS:
             raise click.BadParameter(f"unknown label {label!r}", param_hint="--labels")
+    from classifier.corpus import CORPUS_DIR
+
+    data = data or (str(CORPUS_DIR),)
     records = [r for spec in data for r in read_spec(spec)]
     if split != "all":
         records = by_split(records)[split]

@@ -15,7 +15,7 @@ DEFAULT_C = 0.5  # classifier.training.DEFAULT_C, repeated so --help stays light
     "corpus_files",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="Corpus JSONL file (repeatable) [default: the shipped seed corpus].",
+    help="Corpus JSONL file or folder (repeatable) [default: the shipped seed corpus].",
 )
 @click.option(
     "--extra",
@@ -52,7 +52,11 @@ def train_command(
     from classifier.persist import save
     from classifier.training import train
 
-    files = list(corpus_files) or default_corpus_files()
+    files = [
+        path
+        for given in corpus_files
+        for path in (sorted(given.glob("*.jsonl")) if given.is_dir() else [given])
+    ] or default_corpus_files()
     records = read_corpus(files)
     sources = [str(f) for f in files]
     for spec in extras:
