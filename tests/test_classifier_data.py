@@ -184,7 +184,7 @@ def test_read_spec_errors(tmp_path: Path) -> None:
     assert read_spec(f"jsonl:{jsonl}")[0].id == "a"
     assert [r.id for r in read_spec(str(tmp_path))] == ["a"]  # a folder: its .jsonl files
     (tmp_path / "empty").mkdir()
-    with pytest.raises(ClassifierError, match="holds no .jsonl"):
+    with pytest.raises(ClassifierError, match=r"holds no \.jsonl"):
         read_spec(str(tmp_path / "empty"))
 
 
