@@ -289,3 +289,12 @@ def test_verdict_labels_ordered_by_score(model: TextClassifier) -> None:
 def test_records_are_plain_data() -> None:
     r = Record("x", "t", ("scam",))
     assert r.to_json()["labels"] == ["scam"]
+
+
+def test_robustness_slices_rewrite_the_text() -> None:
+    from classifier.perturb import accent_stripped, perturbed, teencode
+
+    assert accent_stripped("Em không biết gì") == "Em khong biet gi"
+    assert teencode("Em không biết gì, anh em mình đi thôi") == "e ko bik j, ae mk đj thui"
+    (copy,) = perturbed([Record("x", "Không được!", ("scam",))], "teencode")
+    assert copy.text == "ko dc!" and copy.labels == ("scam",) and copy.id == "x"
