@@ -252,6 +252,7 @@ class StorePipeline:
                     title=item.title,
                     content_sha256=item.content_sha256,
                     crawl_id=self.crawl_id,
+                    meta=item.metadata,
                 ),
                 session=s,
             )

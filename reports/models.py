@@ -106,6 +106,8 @@ class Page(Base):
     status_code: Mapped[int | None]
     title: Mapped[str | None] = mapped_column(Text)
     content_sha256: Mapped[str | None] = mapped_column(String(64))
+    # published time, author, section... from JSON-LD and OpenGraph, for page context
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
     crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawls.id", ondelete="SET NULL"))

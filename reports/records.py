@@ -22,6 +22,7 @@ class PageRecord:
     title: str | None = None
     content_sha256: str | None = None
     crawl_id: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

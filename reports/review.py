@@ -261,6 +261,7 @@ def finding_detail(store: Store, finding_id: int) -> FindingDetail:
                 "title": page.title,
                 "platform": page.platform,
                 "status_code": page.status_code,
+                "meta": dict(page.meta),
                 "last_fetched_at": page.last_fetched_at.isoformat(),
             },
             text_unit=None

@@ -89,3 +89,11 @@ def test_known_images_match_the_sample_list_and_leave_in_a_signed_notice(demo_ru
     notice = json.loads((out / "notice" / "notice.json").read_text(encoding="utf-8"))
     assert len(notice["items"]) == len(EXPECTED["known_images"])
     assert "verified" in stdout
+
+
+def test_news_articles_keep_their_metadata(demo_run) -> None:
+    out, _ = demo_run
+    with Store.open(f"sqlite:///{out / 'workspace' / 'tamsoat.db'}") as store, store.session() as s:
+        pages = s.scalars(select(Page).where(Page.url.like("%/bai-viet/%"))).all()
+    assert len(pages) == 10
+    assert all({"published", "section"} <= set(p.meta) for p in pages)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 
 from reports import db, migrate
 from reports.migrate import alembic_config
-from reports.models import Base
+from reports.models import Base, Page
+from reports.store import Store
 
 
 def test_upgrade_from_empty_to_head_then_down_and_up_again(db_url: str) -> None:
@@ -37,3 +40,21 @@ def test_models_and_migrations_agree(db_url: str) -> None:
         )
     engine.dispose()
     assert diff == [], f"models differ from the migrations: {diff}"
+
+
+def test_upgrading_a_store_with_data_keeps_its_rows(db_url: str) -> None:
+    engine = db.make_engine(db_url)
+    migrate.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO pages (url_sha256, url, platform, first_seen_at, last_fetched_at)"
+                " VALUES ('ab', 'https://x.vn/', 'x.vn', :t, :t)"
+            ),
+            {"t": datetime(2026, 1, 1, tzinfo=UTC)},
+        )
+    migrate.upgrade(engine)
+    with Store(engine).session() as s:
+        page = s.scalars(select(Page)).one()
+    assert (page.url, page.meta) == ("https://x.vn/", {})
+    engine.dispose()

@@ -124,6 +124,10 @@ def show(config: Config, finding_id: int, as_json: bool) -> None:
     click.echo(f"  url       {f['url']}")
     click.echo(f"  platform  {f['platform']}")
     click.echo(f"  page      {detail.page['title'] or ''} <{detail.page['url']}>")
+    meta = detail.page.get("meta") or {}
+    context = ", ".join(f"{k} {meta[k]}" for k in ("published", "author", "section") if k in meta)
+    if context:
+        click.echo(f"            {context}")
     click.echo(f"  labels    {', '.join(f['labels']) or '-'}")
     if f["scores"]:
         scores = ", ".join(
