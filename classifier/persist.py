@@ -49,6 +49,10 @@ def sha256_file(path: Path) -> str:
 def save(model: TextClassifier, directory: Path) -> Path:
     """Write the model directory atomically (a half-written directory is never seen)."""
     directory = Path(directory)
+    if directory.exists() and not _replaceable(directory):
+        raise ClassifierError(
+            f"{directory} exists and is not a model directory; choose a new or empty folder."
+        )
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
     try:
@@ -75,6 +79,14 @@ def save(model: TextClassifier, directory: Path) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return directory
+
+
+def _replaceable(directory: Path) -> bool:
+    """Only an empty folder or an earlier model is ever replaced, never other files."""
+    if not directory.is_dir():
+        return False
+    names = {p.name for p in directory.iterdir()}
+    return not names or names <= {MODEL_FILE, CARD_FILE, README_FILE}
 
 
 def read_card(directory: Path) -> dict[str, Any]:

@@ -204,6 +204,19 @@ def test_save_and_load_round_trip(model: TextClassifier, tmp_path: Path) -> None
     np.testing.assert_allclose(again.scores(texts), model.scores(texts))
 
 
+def test_save_never_replaces_other_files(model: TextClassifier, tmp_path: Path) -> None:
+    precious = tmp_path / "documents"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work", encoding="utf-8")
+    with pytest.raises(ClassifierError, match="not a model directory"):
+        save(model, precious)
+    assert (precious / "thesis.txt").exists()
+    save(model, tmp_path / "m")
+    save(model, tmp_path / "m")  # an earlier model is replaced
+    (tmp_path / "empty").mkdir()
+    save(model, tmp_path / "empty")
+
+
 def test_missing_model_directory(tmp_path: Path) -> None:
     with pytest.raises(ClassifierError, match="does not exist"):
         load(tmp_path / "nope")
