@@ -1,7 +1,7 @@
 """Builders shared by the classifier tests (this module holds no tests).
 
 Models are built once per test process (``lru_cache``) into a temporary folder: a small
-model from part of the shipped corpus (about two seconds), and the default model.
+model from part of the shipped corpus, in a few seconds.
 """
 
 from __future__ import annotations
@@ -52,13 +52,3 @@ def small_model_dir() -> Path:
 
     model = train(list(small_records()), name="tamsoat-test")
     return save(model, _temp_dir("tamsoat-model-") / "small")
-
-
-@lru_cache(maxsize=1)
-def default_models_dir() -> Path:
-    """A models folder holding the default model (what <home>/models holds after a first run)."""
-    import classifier
-
-    path = _temp_dir("tamsoat-default-")
-    classifier.load_default(path)
-    return path
