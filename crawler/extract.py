@@ -161,9 +161,12 @@ def metadata(response: TextResponse) -> dict[str, Any]:
     import extruct
 
     meta: dict[str, Any] = {}
+    text = response.text
+    if "application/ld+json" not in text and "og:" not in text:
+        return meta  # nothing for extruct to find: skip a second parse of the page
     try:
         data = extruct.extract(
-            response.text,
+            text,
             base_url=response.url,
             syntaxes=["json-ld", "opengraph"],
             uniform=True,

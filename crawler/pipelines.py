@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -228,6 +229,9 @@ class StorePipeline:
         self.crawler = crawler
         self.store = store
         self.crawl_id = crawl_id
+        # One writer thread: the reactor keeps downloading and parsing while the
+        # database works, and writes stay in order, one transaction at a time.
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -236,11 +240,25 @@ class StorePipeline:
         return cls(crawler, store, int(crawl_id) if crawl_id else None)
 
     def close_spider(self) -> None:
+        self.writer.shutdown(wait=True)
         self.store.close()
 
-    def process_item(self, item: PageItem) -> PageItem:
+    async def process_item(self, item: PageItem) -> PageItem:
+        loop = asyncio.get_running_loop()
+        found = await loop.run_in_executor(self.writer, self.write, item)
+        stats = _stats(self.crawler)
+        stats.inc_value("tamsoat/pages/stored")
+        if found:
+            stats.inc_value("tamsoat/findings", len(found))
+        for labels in found:
+            for label in labels:
+                stats.inc_value(f"tamsoat/findings/label/{label}")
+        return item
+
+    def write(self, item: PageItem) -> list[list[str]]:
+        """Store one page; returns the labels of each finding written."""
         now = datetime.now(UTC)
-        found = 0
+        found: list[list[str]] = []
         with self.store.session() as s:
             page_id = self.store.upsert_page(
                 PageRecord(
@@ -257,9 +275,9 @@ class StorePipeline:
                 session=s,
             )
             reported = flagged_units(item)
-            for unit in item.units:
-                unit_id = self.store.upsert_text_unit(
-                    page_id,
+            unit_ids = self.store.upsert_text_units(
+                page_id,
+                [
                     TextUnitRecord(
                         unit_key=unit.key,
                         kind=unit.kind,
@@ -268,14 +286,16 @@ class StorePipeline:
                         seen_at=item.fetched_at,
                         author=unit.author,
                         permalink=unit.permalink,
-                    ),
-                    session=s,
-                )
+                    )
+                    for unit in item.units
+                ],
+                session=s,
+            )
+            for unit, unit_id in zip(item.units, unit_ids, strict=True):
                 verdict = reported.get(unit.key)
                 if verdict is None:
                     continue
-                found += 1
-                self._count_labels(verdict.labels)
+                found.append(list(verdict.labels))
                 self.store.upsert_finding(
                     FindingRecord(
                         kind="text",
@@ -300,19 +320,11 @@ class StorePipeline:
                 )
             for image in item.images:
                 found += self._store_image(s, item, page_id, image, now)
-        stats = _stats(self.crawler)
-        stats.inc_value("tamsoat/pages/stored")
-        if found:
-            stats.inc_value("tamsoat/findings", found)
-        return item
-
-    def _count_labels(self, labels: list[str]) -> None:
-        for label in labels:
-            _stats(self.crawler).inc_value(f"tamsoat/findings/label/{label}")
+        return found
 
     def _store_image(
         self, s: Any, item: PageItem, page_id: int, image: ImageResult, now: datetime
-    ) -> int:
+    ) -> list[list[str]]:
         h = image.hashes
         image_id = self.store.upsert_image(
             ImageRecord(
@@ -329,7 +341,6 @@ class StorePipeline:
         )
         self.store.add_image_occurrence(page_id, image_id, now, session=s)
         for match in image.matches:
-            self._count_labels([match.category])
             self.store.upsert_finding(
                 FindingRecord(
                     kind="image",
@@ -352,7 +363,7 @@ class StorePipeline:
                 ),
                 session=s,
             )
-        return len(image.matches)
+        return [[match.category] for match in image.matches]
 
 
 def _model_family(version: str) -> str:

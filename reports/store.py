@@ -88,26 +88,43 @@ class Store:
         keys: Sequence[str],
         update: Sequence[str],
     ) -> int:
-        """INSERT ... ON CONFLICT (keys) DO UPDATE SET update; returns the row id.
+        """INSERT ... ON CONFLICT (keys) DO UPDATE SET update; returns the row id."""
+        return self._upsert_many(session, model, [values], keys, update)[0]
 
-        Both dialects do this atomically in the database, which is what makes two
-        concurrent writers end with one row.
+    def _upsert_many(
+        self,
+        session: Session,
+        model: type[Base],
+        rows: Sequence[dict[str, Any]],
+        keys: Sequence[str],
+        update: Sequence[str],
+    ) -> list[int]:
+        """Upsert rows of one shape in one round trip; returns their ids in order.
+
+        Both dialects do INSERT ... ON CONFLICT atomically in the database, which is what
+        makes two concurrent writers end with one row. The statement is built once per
+        shape and executed with parameters: building it costs more than running it.
         """
-        shape = (model, tuple(values), tuple(keys), tuple(update))
+        if not rows:
+            return []
+        shape = (model, tuple(rows[0]), tuple(keys), tuple(update))
         upsert = self._upserts.get(shape)
         if upsert is None:
-            # Built once per shape and executed with parameters: building the statement
-            # costs more than running it on a crawl's hot path.
             insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
             stmt = insert(model)
             set_ = {name: stmt.excluded[name] for name in update}
             if not set_:  # ON CONFLICT DO UPDATE needs one assignment to return the id
                 set_ = {keys[0]: stmt.excluded[keys[0]]}
+            # The keys come back with each id: a multi-row upsert does not promise to
+            # return rows in the order they were given (PostgreSQL does not).
             upsert = stmt.on_conflict_do_update(index_elements=list(keys), set_=set_).returning(
-                stmt.table.c.id
+                stmt.table.c.id, *(stmt.table.c[k] for k in keys)
             )
             self._upserts[shape] = upsert
-        return int(session.execute(upsert, values).scalar_one())
+        if len(rows) == 1:
+            return [int(session.execute(upsert, rows[0]).first()[0])]  # type: ignore[index]
+        ids = {tuple(r[1:]): int(r[0]) for r in session.execute(upsert, list(rows))}
+        return [ids[tuple(row[k] for k in keys)] for row in rows]
 
     def start_crawl(self, spider: str, seeds: list[str], job_dir: str | None = None) -> int:
         with self.session() as s:
@@ -146,20 +163,34 @@ class Store:
     def upsert_text_unit(
         self, page_id: int, unit: TextUnitRecord, session: Session | None = None
     ) -> int:
-        values = {
-            "page_id": page_id,
-            "unit_key": unit.unit_key,
-            "kind": unit.kind,
-            "author": unit.author,
-            "permalink": unit.permalink,
-            "text_sha256": unit.text_sha256,
-            "chars": unit.chars,
-            "first_seen_at": unit.seen_at,
-            "last_seen_at": unit.seen_at,
-        }
+        return self.upsert_text_units(page_id, [unit], session)[0]
+
+    def upsert_text_units(
+        self, page_id: int, units: Sequence[TextUnitRecord], session: Session | None = None
+    ) -> list[int]:
+        """All text units of a page in one statement; ids in the order given.
+
+        Unit keys must be unique within the page (one statement cannot touch a row twice).
+        """
+        if len({u.unit_key for u in units}) != len(units):
+            raise StoreError("text units of one page need distinct unit keys")
+        rows = [
+            {
+                "page_id": page_id,
+                "unit_key": unit.unit_key,
+                "kind": unit.kind,
+                "author": unit.author,
+                "permalink": unit.permalink,
+                "text_sha256": unit.text_sha256,
+                "chars": unit.chars,
+                "first_seen_at": unit.seen_at,
+                "last_seen_at": unit.seen_at,
+            }
+            for unit in units
+        ]
         update = ["kind", "author", "permalink", "text_sha256", "chars", "last_seen_at"]
         with self._maybe_session(session) as s:
-            return self._upsert(s, TextUnit, values, ["page_id", "unit_key"], update)
+            return self._upsert_many(s, TextUnit, rows, ["page_id", "unit_key"], update)
 
     def upsert_image(self, image: ImageRecord, session: Session | None = None) -> int:
         values = {

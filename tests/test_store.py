@@ -142,3 +142,20 @@ def test_unreachable_postgresql_is_a_clear_error() -> None:
 def test_sqlite_uses_wal(sqlite_url: str) -> None:
     with Store.open(sqlite_url) as s, s.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_all_units_of_a_page_in_one_upsert_keep_their_order(store: Store) -> None:
+    page_id = store.upsert_page(PageRecord(url="https://f.vn/t/2", platform="f.vn", fetched_at=T0))
+    units = [
+        TextUnitRecord(unit_key=f"post:{n}", kind="post", text_sha256=f"{n:064x}", chars=n,
+                       seen_at=T0)
+        for n in (5, 3, 9)
+    ]
+    first = store.upsert_text_units(page_id, units)
+    again = store.upsert_text_units(page_id, list(reversed(units)))
+    assert again == list(reversed(first))
+    with store.session() as s:
+        chars = {u.id: u.chars for u in s.scalars(select(TextUnit))}
+    assert [chars[i] for i in first] == [5, 3, 9]
+    with pytest.raises(StoreError, match="distinct unit keys"):
+        store.upsert_text_units(page_id, [units[0], units[0]])
