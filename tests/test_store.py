@@ -147,8 +147,9 @@ def test_sqlite_uses_wal(sqlite_url: str) -> None:
 def test_all_units_of_a_page_in_one_upsert_keep_their_order(store: Store) -> None:
     page_id = store.upsert_page(PageRecord(url="https://f.vn/t/2", platform="f.vn", fetched_at=T0))
     units = [
-        TextUnitRecord(unit_key=f"post:{n}", kind="post", text_sha256=f"{n:064x}", chars=n,
-                       seen_at=T0)
+        TextUnitRecord(
+            unit_key=f"post:{n}", kind="post", text_sha256=f"{n:064x}", chars=n, seen_at=T0
+        )
         for n in (5, 3, 9)
     ]
     first = store.upsert_text_units(page_id, units)
