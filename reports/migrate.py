@@ -11,6 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
+from reports.errors import StoreError
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -40,10 +42,35 @@ def upgrade(engine: Engine, target: str = "head") -> None:
     head = head_revision()
     if target == "head" and current_revision(engine) == head:
         return
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-        if target == "head" and MigrationContext.configure(conn).get_current_revision() == head:
-            return
-        log.info("migrating the store to %s", target)
-        command.upgrade(alembic_config(conn), target)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # Alembic rebuilds SQLite tables (batch mode) by copy, drop and rename, which
+            # foreign keys forbid while other tables point at them; SQLite only switches
+            # them outside a transaction, so before BEGIN, and checks them after.
+            _sqlite_pragma(conn, "PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+                current = MigrationContext.configure(conn).get_current_revision()
+                if target == "head" and current == head:
+                    return
+                log.info("migrating the store from %s to %s", current, target)
+                command.upgrade(alembic_config(conn), target)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StoreError(
+                            f"The migration to {target} would break {len(broken)} references "
+                            f"(first in table {broken[0][0]}); nothing was changed."
+                        )
+        finally:
+            if sqlite:
+                _sqlite_pragma(conn, "PRAGMA foreign_keys=ON")
+
+
+def _sqlite_pragma(conn: Connection, pragma: str) -> None:
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    driver.execute(pragma)

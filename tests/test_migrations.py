@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select, text
 
 from reports import db, migrate
 from reports.migrate import alembic_config
-from reports.models import Base, Page
+from reports.models import Base, Finding, Page
 from reports.store import Store
 
 
@@ -46,15 +46,27 @@ def test_upgrading_a_store_with_data_keeps_its_rows(db_url: str) -> None:
     engine = db.make_engine(db_url)
     migrate.upgrade(engine, "0001")
     with engine.begin() as conn:
+        t = {"t": datetime(2026, 1, 1, tzinfo=UTC)}
         conn.execute(
             text(
-                "INSERT INTO pages (url_sha256, url, platform, first_seen_at, last_fetched_at)"
-                " VALUES ('ab', 'https://x.vn/', 'x.vn', :t, :t)"
+                "INSERT INTO pages (id, url_sha256, url, platform, first_seen_at, last_fetched_at)"
+                " VALUES (1, 'ab', 'https://x.vn/', 'x.vn', :t, :t)"
             ),
-            {"t": datetime(2026, 1, 1, tzinfo=UTC)},
+            t,
+        )
+        conn.execute(  # a finding that points at the page, as every real store has
+            text(
+                "INSERT INTO findings (dedupe_key, kind, page_id, url, platform, labels, scores,"
+                " decision, method, explanation, status, first_seen_at, last_seen_at) VALUES"
+                " ('k', 'text', 1, 'https://x.vn/#c1', 'x.vn', '[]', '{}', 'review',"
+                " 'classifier', '{}', 'new', :t, :t)"
+            ),
+            t,
         )
     migrate.upgrade(engine)
     with Store(engine).session() as s:
         page = s.scalars(select(Page)).one()
     assert (page.url, page.meta) == ("https://x.vn/", {})
+    with Store(engine).session() as s:
+        assert s.scalars(select(Finding.page_id)).one() == page.id
     engine.dispose()

@@ -17,10 +17,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("pages", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("meta", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-        )
+    # A plain ADD COLUMN with a constant default: no table rebuild on SQLite.
+    op.add_column(
+        "pages", sa.Column("meta", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+    )
 
 
 def downgrade() -> None:
