@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import click
 
-from hashes import ALGO_NAMES, hash_bytes
+from hashes import ALGO_NAMES, ImageHashes, hash_bytes
 from hashes.errors import HashError
 from tamsoat.config import Config
 from tamsoat.face import echo_json, with_config
@@ -26,8 +27,20 @@ def read_file(path: Path) -> bytes | None:
     return None
 
 
-def report_error(path: Path, exc: HashError) -> None:
-    click.echo(f"tamsoat: {path}: {exc}", err=True)
+def hash_files(
+    paths: Iterable[Path], algos: Sequence[str], max_pixels: int
+) -> Iterator[tuple[Path, ImageHashes | None]]:
+    """Each file's hashes, or None after saying on stderr why it has none; one bad file
+    never stops the others."""
+    for path in paths:
+        data = read_file(path)
+        result = None
+        if data is not None:
+            try:
+                result = hash_bytes(data, algos, max_pixels=max_pixels)
+            except HashError as exc:
+                click.echo(f"tamsoat: {path}: {exc}", err=True)
+        yield path, result
 
 
 @click.command("hash")
@@ -48,15 +61,8 @@ def hash_command(config: Config, files: tuple[Path, ...], algos: tuple[str, ...]
     """
     chosen = algos or ("pdq",)
     failed = 0
-    for path in files:
-        data = read_file(path)
-        if data is None:
-            failed += 1
-            continue
-        try:
-            result = hash_bytes(data, chosen, max_pixels=config.hashes.max_image_pixels)
-        except HashError as exc:
-            report_error(path, exc)
+    for path, result in hash_files(files, chosen, config.hashes.max_image_pixels):
+        if result is None:
             failed += 1
             continue
         for algo in chosen:

@@ -6,13 +6,11 @@ from pathlib import Path
 
 import click
 
-from hashes import hash_bytes
 from hashes.algorithms import get
-from hashes.errors import HashError
 from hashes.matcher import Matcher, Thresholds
 from reports.errors import StoreError
 from reports.hashlists import load_entries
-from tamsoat.commands.hash import read_file, report_error
+from tamsoat.commands.hash import hash_files
 from tamsoat.config import Config
 from tamsoat.face import echo_json, open_store, with_config
 
@@ -69,15 +67,8 @@ def match(
     perceptual = any(get(a).perceptual for a in matcher.algos)
     algos = (*matcher.algos, "pdq") if perceptual else matcher.algos
     failed = 0
-    for path in files:
-        data = read_file(path)
-        if data is None:
-            failed += 1
-            continue
-        try:
-            image = hash_bytes(data, algos, max_pixels=config.hashes.max_image_pixels)
-        except HashError as exc:
-            report_error(path, exc)
+    for path, image in hash_files(files, algos, config.hashes.max_image_pixels):
+        if image is None:
             failed += 1
             continue
         if image.pdq_quality is not None and image.pdq_quality < floor:
