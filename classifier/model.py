@@ -71,7 +71,7 @@ def build_pipeline(c: float = 0.5, min_df: int = 2) -> Pipeline:
         [
             ("normalise", Normaliser()),
             ("features", features),
-            ("classify", OneVsRestClassifier(per_label)),
+            ("classify", OneVsRestClassifier(per_label, n_jobs=-1)),  # see training._fit
         ]
     )
 
