@@ -74,7 +74,8 @@ class HashesConfig:
 
 @dataclass(frozen=True)
 class ClassifierConfig:
-    model_dir: str = ""  # empty: the default model, built once into <home>/models
+    model_dir: str = ""  # empty: the default model, built once into the cache (below)
+    cache_dir: str = ""  # empty: $XDG_CACHE_HOME/tamsoat, else ~/.cache/tamsoat
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,15 @@ class Config:
 
     @property
     def models_dir(self) -> Path:
-        """Where the default text model is cached."""
-        return self.home / "models"
+        """Where the default text model is cached: one per user, shared by every workspace.
+
+        Building it takes minutes; its cache key covers the corpus and the feature code, so
+        a new workspace (or the demo's) reuses it safely.
+        """
+        if self.classifier.cache_dir:
+            return Path(self.classifier.cache_dir).expanduser() / "models"
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        return (Path(xdg) if xdg else Path.home() / ".cache") / "tamsoat" / "models"
 
     @property
     def reviewer(self) -> str:

@@ -148,9 +148,21 @@ def run_cli(home: Path) -> object:
     return run
 
 
-@pytest.fixture(scope="session")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default model built once per test session from the shipped corpus."""
-    from classifier.default import build_default
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A cache directory of the session's own: tests never read or fill the user's cache,
+    and every ``tamsoat`` they start finds the one default model built below."""
+    cache = tmp_path_factory.mktemp("xdg-cache")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(cache))
+    yield cache / "tamsoat" / "models"
+    patch.undo()
 
-    return build_default(tmp_path_factory.mktemp("model") / "default")
+
+@pytest.fixture(scope="session")
+def model_dir(model_cache: Path) -> Path:
+    """The default model, built once per test session from the shipped corpus."""
+    from classifier.default import build_default, default_model_dir
+
+    directory = default_model_dir(model_cache)
+    return directory if (directory / "card.json").exists() else build_default(directory)

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory):
+def demo_run(tmp_path_factory: pytest.TempPathFactory, model_dir: Path):
+    """The demo as `make demo` runs it; it reuses the session's default model (same cache)."""
     import subprocess
     import sys
 

@@ -73,7 +73,7 @@ def crawl_options(config: Config, seeds: list[str], **overrides: Any) -> CrawlOp
     values: dict[str, Any] = {
         "seeds": seeds,
         "db_url": config.db_url,
-        "model_cache": config.home / "models",
+        "model_cache": config.models_dir,
         "contact_url": config.crawl.contact_url,
         "version": __version__,
         "download_delay": config.crawl.download_delay,
