@@ -71,7 +71,7 @@ def build_pipeline(c: float = 0.5, min_df: int = 2) -> Pipeline:
         [
             ("normalise", Normaliser()),
             ("features", features),
-            ("classify", OneVsRestClassifier(per_label, n_jobs=-1)),  # see training._fit
+            ("classify", OneVsRestClassifier(per_label)),
         ]
     )
 
@@ -185,11 +185,14 @@ class TextClassifier:
     def classify(self, texts: Sequence[str], explain: bool = True) -> list[Verdict]:
         """Verdicts for a batch of texts (any length; a blank text is allowed)."""
         scores, reasons = self._run(texts, explain)
+        # Decide on the scores as printed, so a reader can check a decision against the
+        # thresholds in the model card.
+        scores = np.round(scores, 4)
         review = np.array([self.thresholds[label].review for label in self.labels])
         block = np.array([self.thresholds[label].block for label in self.labels])
         levels = (scores >= review).astype(int) + (scores >= block)
         levels[[not text.strip() for text in texts]] = 0  # nothing to judge
-        rounded = np.round(scores, 4).tolist()
+        rounded = scores.tolist()
         verdicts = []
         for i, why in enumerate(reasons):
             flagged = np.flatnonzero(levels[i])

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import sklearn
-from joblib import parallel_config
 from sklearn.pipeline import Pipeline
 from tqdm import tqdm
 
@@ -140,13 +139,12 @@ def stripped_copies(records: Sequence[Record], share: float = STRIPPED_COPIES) -
 
 
 def _fit(records: Sequence[Record], c: float) -> Pipeline:
-    """Fit a fresh pipeline, the per-label SVMs in threads.
+    """Fit a fresh pipeline, one label after another.
 
-    liblinear releases the GIL, so threads fit the eight labels side by side (a third
-    faster on two cores) without copying the feature matrix into worker processes.
+    Not in threads: liblinear shuffles with the C library's one global random state, so
+    labels fitted side by side would make training non-deterministic.
     """
-    with parallel_config(backend="threading"):
-        return build_pipeline(c=c).fit(*_fit_data(records))
+    return build_pipeline(c=c).fit(*_fit_data(records))
 
 
 def _fit_data(records: Sequence[Record]) -> tuple[list[str], np.ndarray]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -114,6 +115,30 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    seconds: float = 0.0
+
+
+def tamsoat(
+    *args: str,
+    home: Path,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 120,
+) -> Run:
+    """Run the installed ``tamsoat`` console script in a subprocess, as a user would."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TAMSOAT_")}
+    full_env["TAMSOAT_HOME"] = str(home)
+    full_env.update(env or {})
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("tamsoat")), *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input,
+        timeout=timeout,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - start)
 
 
 @pytest.fixture
@@ -123,8 +148,7 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run_cli(home: Path) -> object:
-    """Run the installed ``tamsoat`` console script in a subprocess, as a user would."""
-    exe = Path(sys.executable).with_name("tamsoat")
+    """``tamsoat(...)`` in this test's own workspace."""
 
     def run(
         *args: str,
@@ -132,18 +156,7 @@ def run_cli(home: Path) -> object:
         input: str | None = None,
         timeout: float = 120,
     ) -> Run:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("TAMSOAT_")}
-        full_env["TAMSOAT_HOME"] = str(home)
-        full_env.update(env or {})
-        proc = subprocess.run(
-            [str(exe), *args],
-            capture_output=True,
-            text=True,
-            env=full_env,
-            input=input,
-            timeout=timeout,
-        )
-        return Run(proc.returncode, proc.stdout, proc.stderr)
+        return tamsoat(*args, home=home, env=env, input=input, timeout=timeout)
 
     return run
 
@@ -159,10 +172,23 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     patch.undo()
 
 
-@pytest.fixture(scope="session")
-def model_dir(model_cache: Path) -> Path:
-    """The default model, built once per test session from the shipped corpus."""
-    from classifier.default import build_default, default_model_dir
+FIRST_TEXT = "Nạp 500k nhận 1tr, zalo 0912345678\n"
 
-    directory = default_model_dir(model_cache)
-    return directory if (directory / "card.json").exists() else build_default(directory)
+
+@pytest.fixture(scope="session")
+def first_classify(model_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The first ``tamsoat classify`` of a fresh machine: it builds the default model from
+    the shipped corpus into the (empty) cache. The one build of the session: every test
+    that needs the default model uses this one."""
+    assert not model_cache.exists(), "the session cache must start empty"
+    home = tmp_path_factory.mktemp("first-classify")
+    return tamsoat("classify", home=home, input=FIRST_TEXT, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def model_dir(first_classify: Run, model_cache: Path) -> Path:
+    """The default model, as the first ``tamsoat classify`` built it."""
+    from classifier.default import default_model_dir
+
+    assert first_classify.returncode == 0, first_classify.stderr[-2000:]
+    return default_model_dir(model_cache)

@@ -83,13 +83,6 @@ def test_no_hard_negative_is_blocked(demo_run) -> None:
     assert blocked == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the review level is set for recall 0.90 on dev, which puts its "
-    "threshold under 0.05 for some labels; one demo hard negative (comment c-101, a "
-    "reader cheering a betting-ring arrest) reaches review as violence. Remove this "
-    "marker when the model passes.",
-)
 def test_no_hard_negative_is_flagged(demo_run) -> None:
     out, _ = demo_run
     found = text_findings(out)
