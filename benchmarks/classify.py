@@ -11,9 +11,7 @@ folder first if ``TAMSOAT_HOME`` has none).
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -61,9 +59,9 @@ def main() -> None:
     from underthesea import word_tokenize
 
     import classifier
+    from tamsoat import config
 
-    home = os.environ.get("TAMSOAT_HOME")
-    cache = Path(home) / "models" if home else Path(tempfile.gettempdir()) / "tamsoat-bench-models"
+    cache = config.load().models_dir  # the cache `tamsoat classify` uses
     classifier.load_default(cache)  # build once, outside the measurement
     from classifier import default
 

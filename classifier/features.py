@@ -83,13 +83,11 @@ def _spell_char_key(key: int) -> str:
 
 
 def _count_matrix(docs: np.ndarray, cols: np.ndarray, n_docs: int, n_cols: int) -> sp.csr_matrix:
-    """Rows of counts, built from one sort of (doc, column) pairs."""
-    pairs, counts = np.unique(docs * n_cols + cols, return_counts=True)
-    rows = pairs // n_cols
-    indptr = np.searchsorted(rows, np.arange(n_docs + 1))
-    return sp.csr_matrix(
-        (counts.astype(np.float64), pairs % n_cols, indptr), shape=(n_docs, n_cols)
-    )
+    """Rows of counts from (doc, column) pairs: scipy sums the repeats row by row, which
+    is about twice as fast as one global sort of the pairs."""
+    counts = sp.csr_matrix((np.ones(len(cols), np.float64), (docs, cols)), shape=(n_docs, n_cols))
+    counts.sum_duplicates()
+    return counts
 
 
 def _frequent(docs: np.ndarray, keys: np.ndarray, min_df: int) -> np.ndarray:
