@@ -5,8 +5,8 @@ and forum texts joined into pages of about 4,000 characters). The classify path 
 at least five times faster than ``underthesea.word_tokenize`` on both. Also reports the
 memory the loaded model holds.
 
-Run: ``python -m benchmarks.classify`` (builds the default model into a temporary
-folder first if ``TAMSOAT_HOME`` has none).
+Run: ``python -m benchmarks.classify`` (builds the default model into the cache that
+``tamsoat classify`` uses first, if it is not there yet).
 """
 
 from __future__ import annotations
