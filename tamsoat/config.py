@@ -119,10 +119,7 @@ class Config:
         Building it takes minutes; its cache key covers the corpus and the feature code, so
         a new workspace (or the demo's) reuses it safely.
         """
-        if self.classifier.cache_dir:
-            return Path(self.classifier.cache_dir).expanduser() / "models"
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        return (Path(xdg) if xdg else Path.home() / ".cache") / "tamsoat" / "models"
+        return Path(self.classifier.cache_dir).expanduser() / "models"
 
     @property
     def reviewer(self) -> str:
@@ -172,6 +169,10 @@ def load(
     redis = redis_url or env.get("TAMSOAT_REDIS_URL")
     if redis:
         sections["redis"] = dataclasses.replace(sections["redis"], url=redis)
+    if not sections["classifier"].cache_dir:
+        xdg = env.get("XDG_CACHE_HOME")
+        cache = (Path(xdg) if xdg else Path.home() / ".cache") / "tamsoat"
+        sections["classifier"] = dataclasses.replace(sections["classifier"], cache_dir=str(cache))
     return Config(home=home_path, **sections)
 
 

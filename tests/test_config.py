@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,15 @@ def test_file_then_environment_then_option(tmp_path: Path) -> None:
     assert (config.db_url, config.redis.url) == ("sqlite:///from-option.db", "redis://opt")
 
 
+def test_model_cache_is_per_user_unless_configured(tmp_path: Path) -> None:
+    xdg = {"XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    assert load(home=tmp_path / "a", environ=xdg).models_dir == tmp_path / "xdg/tamsoat/models"
+    assert load(home=tmp_path / "b", environ=xdg).models_dir == tmp_path / "xdg/tamsoat/models"
+    assert load(home=tmp_path, environ={}).models_dir == Path.home() / ".cache/tamsoat/models"
+    write(tmp_path, f'[classifier]\ncache_dir = "{tmp_path / "mine"}"\n')
+    assert load(home=tmp_path, environ=xdg).models_dir == tmp_path / "mine/models"
+
+
 def test_typed_values_from_the_file(tmp_path: Path) -> None:
     write(tmp_path, "[crawl]\ndownload_delay = 2\nconcurrent_requests_per_host = 1\n")
     config = load(home=tmp_path, environ={})
@@ -64,7 +74,7 @@ def test_bad_files_are_named(tmp_path: Path, text: str, message: str) -> None:
 
 
 def test_the_file_init_writes_is_valid_and_all_defaults(tmp_path: Path) -> None:
-    write(tmp_path, default_file_text())
-    assert load(home=tmp_path, environ={}) == load(home=tmp_path / "none", environ={}).__class__(
-        home=tmp_path
-    )
+    written, empty = tmp_path / "written", tmp_path / "empty"
+    write(written, default_file_text())
+    no_file = load(home=empty, environ={})
+    assert load(home=written, environ={}) == dataclasses.replace(no_file, home=written)
