@@ -72,17 +72,6 @@ def test_every_planted_harmful_unit_is_found_with_its_label(demo_run) -> None:
     assert missing == []
 
 
-def test_no_hard_negative_is_blocked(demo_run) -> None:
-    out, _ = demo_run
-    found = text_findings(out)
-    blocked = [
-        (e["page"], e["unit"])
-        for e in EXPECTED["hard_negatives"]
-        if (f := found.get((e["page"], unit_key(e)))) is not None and f.decision == "block"
-    ]
-    assert blocked == []
-
-
 def test_no_hard_negative_is_flagged(demo_run) -> None:
     out, _ = demo_run
     found = text_findings(out)
