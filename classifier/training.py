@@ -20,7 +20,7 @@ from tqdm import tqdm
 from classifier.corpus import Record, by_split, data_hash
 from classifier.errors import ClassifierError
 from classifier.evaluation import evaluate
-from classifier.model import TextClassifier, build_pipeline
+from classifier.model import CHAR_NGRAMS, TextClassifier, build_pipeline
 from classifier.perturb import accent_stripped
 from classifier.taxonomy import LABEL_IDS
 from classifier.thresholds import choose
@@ -103,7 +103,7 @@ def train(
             "refit_on_train_and_dev": bool(refit and dev),
             "c": c,
             "min_df": 2,
-            "char_ngrams": [2, 5],
+            "char_ngrams": list(CHAR_NGRAMS),
             "syllable_ngrams": [1, 2],
         },
         "thresholds": {label: vars(t) for label, t in thresholds.items()},

@@ -130,6 +130,16 @@ def test_accents_stripped(typed: str, expected: str) -> None:
     assert strip_accents(typed) == expected
 
 
+@pytest.mark.parametrize("extra", ["", " Ǆ", " e\u0301"])  # letters stripped to two; a mark
+def test_long_batches_are_stripped_like_short_texts(extra: str) -> None:
+    pieces = ["Đà Nẵng 🎉 ", "Tiếng Việt ", "ừ thì ổn\n", "khong dau ", "Ωμέγα "]
+    text = "".join(pieces) * 400 + extra
+    assert strip_accents(text) == "".join(strip_accents(p) for p in pieces) * 400 + strip_accents(
+        extra
+    )
+    assert strip_accents(text).count("Da Nang 🎉") == 400
+
+
 def test_teencode_expanded_in_stripped_text() -> None:
     assert expand_teencode("ko bik j") == "khong biet gi"
     assert expand_teencode("ib mk qua zl nhe") == "nhan tin rieng minh qua zalo nhe"
