@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 import scipy.sparse as sp
 
 from classifier.corpus import (
+    CORPUS_DIR,
     HARD_NEGATIVE_SOURCE,
     Record,
     by_split,
@@ -144,3 +146,21 @@ def test_split_is_stable_and_balanced(corpus: list[Record]) -> None:
     for name in ("dev", "test"):
         counts = Counter(label for r in parts[name] for label in r.labels)
         assert all(counts[label] >= 15 for label in LABEL_IDS), (name, counts)
+
+
+def test_adjudication_log_matches_the_corpus(corpus: list[Record]) -> None:
+    """Every relabel is logged, and the log's last word on a text is its label today."""
+    by_id = {r.id: r for r in corpus}
+    last: dict[str, list[str]] = {}
+    log = CORPUS_DIR.parent / "adjudication.jsonl"
+    for number, line in enumerate(log.read_text(encoding="utf-8").splitlines(), 1):
+        entry = json.loads(line)
+        assert entry["id"] in by_id, f"line {number}: unknown id {entry['id']}"
+        assert set(entry["to"]) <= set(LABEL_IDS) and entry["from"] != entry["to"], number
+        assert entry["reason"].strip(), f"line {number}: no reason"
+        if entry["id"] in last:
+            assert set(entry["from"]) == set(last[entry["id"]]), f"line {number}: broken chain"
+        last[entry["id"]] = entry["to"]
+    assert len(last) > 500
+    for record_id, labels in last.items():
+        assert set(by_id[record_id].labels) == set(labels), record_id
