@@ -164,3 +164,13 @@ def test_adjudication_log_matches_the_corpus(corpus: list[Record]) -> None:
     assert len(last) > 500
     for record_id, labels in last.items():
         assert set(by_id[record_id].labels) == set(labels), record_id
+
+
+def test_second_reading_covers_every_text_once(corpus: list[Record]) -> None:
+    seen: list[str] = []
+    path = CORPUS_DIR.parent / "second_reading.jsonl"
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        entry = json.loads(line)
+        assert set(entry["labels"]) <= set(LABEL_IDS), f"line {number}"
+        seen.append(entry["id"])
+    assert sorted(seen) == sorted(r.id for r in corpus)
