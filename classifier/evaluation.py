@@ -1,4 +1,4 @@
-"""Honest metrics for a model on labelled records, plus the two robustness slices.
+"""Honest metrics for a model on labelled records, plus the robustness slices.
 
 F1, precision and recall are measured on what ``classify`` reports (labels at review
 level or above) and, separately, at block level; PR-AUC needs no threshold. Labels with
@@ -147,7 +147,8 @@ def evaluate(
     progress: bool = False,
     scored: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, Any]:
-    """Metrics on ``records`` and, if ``slices``, on their accent-stripped and teencode copies.
+    """Metrics on ``records`` and, if ``slices``, on their accent-stripped and teencode
+    copies and with each text set inside a long page (:mod:`classifier.perturb`).
 
     ``scored`` is ``score(model, records)`` when the caller already has it.
     """

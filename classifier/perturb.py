@@ -1,4 +1,5 @@
-"""Robustness slices: the same test texts typed without diacritics or in teencode.
+"""Robustness slices: the same test texts typed without diacritics or in teencode, or
+set as one paragraph inside a long page.
 
 The teencode rewrite uses its own table of common words (the reverse direction of the
 model's dictionary would test the model on exactly what it was told), applied to every
@@ -7,7 +8,9 @@ occurrence so the slice is deterministic.
 
 from __future__ import annotations
 
+import random
 import re
+from collections.abc import Callable
 
 from classifier.corpus import Record
 from classifier.normalise import nfc, strip_accents
@@ -68,9 +71,45 @@ def teencode(text: str) -> str:
     return _REWRITE.sub(lambda m: TEEN_REWRITES[m[1]], lowered)
 
 
-SLICES = {"accent_stripped": accent_stripped, "teencode": teencode}
+PAGE_CHARS = 4000  # a news article or a forum page
+PAGE_STYLES = ("news", "forum")
+
+
+def in_pages(records: list[Record], page_chars: int = PAGE_CHARS) -> list[Record]:
+    """Each text as one paragraph of a page of about ``page_chars`` characters whose other
+    paragraphs are safe news and forum texts of the same set (any safe texts if it has
+    none): is a harm still found inside a long page, and does a page of safe paragraphs
+    stay allowed? Drawn with a fixed seed, so the slice is the same every time."""
+    safe = [r.text for r in records if not r.labels]
+    filler = [r.text for r in records if not r.labels and r.style in PAGE_STYLES] or safe
+    if not filler:
+        return list(records)
+    draw = random.Random(0)
+    pages = []
+    for r in records:
+        paragraphs: list[str] = []
+        while sum(map(len, paragraphs)) < page_chars:
+            paragraphs.append(draw.choice(filler))
+        paragraphs.insert(draw.randrange(len(paragraphs) + 1), r.text)
+        pages.append(Record(r.id, "\n".join(paragraphs), r.labels, "news", r.source, r.register))
+    return pages
+
+
+def _each(change: Callable[[str], str]) -> Callable[[list[Record]], list[Record]]:
+    def apply(records: list[Record]) -> list[Record]:
+        return [
+            Record(r.id, change(r.text), r.labels, r.style, r.source, r.register) for r in records
+        ]
+
+    return apply
+
+
+SLICES: dict[str, Callable[[list[Record]], list[Record]]] = {
+    "accent_stripped": _each(accent_stripped),
+    "teencode": _each(teencode),
+    "in_page": in_pages,
+}
 
 
 def perturbed(records: list[Record], slice_name: str) -> list[Record]:
-    change = SLICES[slice_name]
-    return [Record(r.id, change(r.text), r.labels, r.style, r.source, r.register) for r in records]
+    return SLICES[slice_name](records)

@@ -107,21 +107,55 @@ def test_odd_inputs_do_not_fail(model: TextClassifier) -> None:
     assert len(verdicts) == len(odd)
 
 
+def _starts(text: str, pieces: list[str]) -> list[int]:
+    """Where each piece begins in ``text``, checking it is a slice in order."""
+    starts, at = [], 0
+    for piece in pieces:
+        at = text.index(piece, at)
+        starts.append(at)
+        at += 1
+    return starts
+
+
 def test_windows_cover_long_text_without_loss() -> None:
     text = " ".join(f"từ{i}" for i in range(5000))
-    pieces = list(windows(text, 3000))
-    assert "".join(pieces) == text
+    pieces = list(windows(text, 3000, overlap=200))
+    starts = _starts(text, pieces)
+    ends = [s + len(p) for s, p in zip(starts, pieces, strict=True)]
+    assert starts[0] == 0 and ends[-1] == len(text)
+    for k in range(1, len(pieces)):  # contiguous or overlapping by at most 200, at a word
+        assert ends[k - 1] - 200 <= starts[k] <= ends[k - 1] and text[starts[k] - 1] == " "
     assert all(len(p) <= 3000 for p in pieces)
     assert list(windows("ngắn", 3000)) == ["ngắn"]
     unbroken = "x" * 7000
     assert [len(p) for p in windows(unbroken, 3000)] == [3000, 3000, 1000]
     sentences = "Câu một dài dài. " * 300
-    assert all(p.endswith(". ") for p in list(windows(sentences, 1000))[:-1])
+    pieces = list(windows(sentences, 1000))
+    assert "".join(pieces) == sentences  # cut at sentence ends: nothing read twice
+    assert all(p.endswith(". ") for p in pieces[:-1])
+
+
+def test_long_texts_are_read_paragraph_by_paragraph() -> None:
+    paragraphs = [f"Đoạn {i}: " + "chữ " * (30 + 40 * (i % 3)) for i in range(40)]
+    long = "Câu này khá dài. " * 150  # one paragraph of 2,550 characters
+    text = "\n\n".join(paragraphs) + "\n" + long  # blank lines between paragraphs
+    pieces = list(windows(text, 1000))
+    assert pieces[:40] == paragraphs
+    assert "".join(pieces[40:]) == long and all(len(p) <= 1000 for p in pieces)
+    assert list(windows("một\nhai", 1000)) == ["một\nhai"]  # a short text stays whole
+
+
+def test_a_sentence_on_a_cut_is_read_whole_once() -> None:
+    filler = "mot hai ba bon nam sau bay tam chin muoi " * 60
+    for at in range(700, 1100, 7):  # move the sentence across the first cut
+        text = f"{filler[:at]} Nạp 500k nhận ngay 1tr tại nhà cái uy tín {filler}"
+        whole = "Nạp 500k nhận ngay 1tr tại nhà cái uy tín"
+        assert any(whole in piece for piece in windows(text)), at
 
 
 def test_harm_anywhere_in_a_long_page_is_found(model: TextClassifier) -> None:
-    filler = " ".join([SAFE] * 400)  # ~20,000 characters of harmless text
-    page = f"{filler} {GAMBLING} {filler}"
+    filler = "\n".join([SAFE] * 400)  # ~20,000 characters of harmless paragraphs
+    page = f"{filler}\n{GAMBLING}\n{filler}"
     (verdict,) = model.classify([page])
     assert "gambling" in verdict.labels
     assert verdict.scores["gambling"] > model.classify([filler])[0].scores["gambling"]
@@ -285,7 +319,7 @@ def test_training_needs_examples_of_every_label() -> None:
 
 def test_card_has_test_metrics_and_slices(model: TextClassifier) -> None:
     test = model.card["metrics"]["test"]
-    assert set(test["slices"]) == {"accent_stripped", "teencode"}
+    assert set(test["slices"]) == {"accent_stripped", "teencode", "in_page"}
     assert 0 <= test["macro_f1"] <= 1 and 0 <= test["calibration"]["ece"] <= 1
     for label in LABEL_IDS:
         entry = test["labels"][label]
@@ -311,3 +345,22 @@ def test_robustness_slices_rewrite_the_text() -> None:
     assert teencode("Em không biết gì, anh em mình đi thôi") == "e ko bik j, ae mk đj thui"
     (copy,) = perturbed([Record("x", "Không được!", ("scam",))], "teencode")
     assert copy.text == "ko dc!" and copy.labels == ("scam",) and copy.id == "x"
+
+
+def test_in_page_slice_sets_each_text_among_safe_paragraphs() -> None:
+    from classifier.perturb import PAGE_CHARS, perturbed
+
+    records = [
+        Record("n1", "Công an triệt phá đường dây cá độ bóng đá.", (), "news"),
+        Record("n2", "Diễn đàn: kinh nghiệm đi Đà Lạt mùa mưa.", (), "forum"),
+        Record("c1", "ib mk nhé", (), "comment"),
+        Record("h1", GAMBLING, ("gambling",), "ad"),
+    ]
+    pages = perturbed(records, "in_page")
+    assert pages == perturbed(records, "in_page")  # the same pages every time
+    for record, page in zip(records, pages, strict=True):
+        paragraphs = page.text.split("\n")
+        assert record.text in paragraphs and page.labels == record.labels
+        assert len(page.text) >= PAGE_CHARS
+        others = [p for p in paragraphs if p != record.text]
+        assert set(others) <= {"Công an triệt phá đường dây cá độ bóng đá.", records[1].text}

@@ -178,7 +178,7 @@ def test_train_then_evaluate(run_cli, tmp_path: Path) -> None:
     assert evaluated.returncode == 0, evaluated.stderr
     metrics = json.loads((report / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["split"] == "test" and metrics["texts"] > 0
-    assert set(metrics["slices"]) == {"accent_stripped", "teencode"}
+    assert set(metrics["slices"]) == {"accent_stripped", "teencode", "in_page"}
     for label in LABEL_IDS:
         entry = metrics["labels"][label]
         assert {"precision", "recall", "f1", "pr_auc", "tp", "fp", "fn", "tn", "block"} <= set(
