@@ -88,8 +88,10 @@ def in_pages(records: list[Record], page_chars: int = PAGE_CHARS) -> list[Record
     pages = []
     for r in records:
         paragraphs: list[str] = []
-        while sum(map(len, paragraphs)) < page_chars:
+        size = 0
+        while size < page_chars:
             paragraphs.append(draw.choice(filler))
+            size += len(paragraphs[-1])
         paragraphs.insert(draw.randrange(len(paragraphs) + 1), r.text)
         pages.append(Record(r.id, "\n".join(paragraphs), r.labels, "news", r.source, r.register))
     return pages
